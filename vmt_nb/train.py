@@ -8,7 +8,7 @@ __all__ = ['METHODS', 'STEPS', 'VMTConfig', 'TensorBatches', 'DensityBatches', '
            'Callback', 'TrainStep', 'VMTStep', 'ShortRunStep', 'CoopStep', 'VAEStep', 'Samples', 'Learner',
            'ProgressCB', 'CheckpointCB', 'DivergenceGuardCB', 'fit']
 
-# %% ../nbs/05_train.ipynb #dfb2ddfa
+# %% ../nbs/05_train.ipynb #ff834b3e
 import copy, math, os, random, time
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
@@ -22,7 +22,7 @@ from .energy import ebm_loss
 from .langevin import langevin, langevin_kwargs
 from .vae import vae_loss
 
-# %% ../nbs/05_train.ipynb #11e6f40c
+# %% ../nbs/05_train.ipynb #cbb2ae9e
 METHODS = ('vmt', 'short_run', 'coop', 'vae')
 
 @dataclass
@@ -44,6 +44,7 @@ class VMTConfig:
     lr_vae:float=1e-3         # Adam learning rate of the generator and encoder
     adam_beta1:float=0.5      # Adam β₁ of both optimisers, 0.5 as the authors
     lr_decay:float=1.0        # learning rates are multiplied by `lr_decay` every `decay_every` iterations (smoothly)
+    lr_decay_vae:float=None   # the VAE's own decay factor; None: `lr_decay` (the authors decay both alike)
     decay_every:int=1000      # iterations per `lr_decay`; the authors: 0.98 every 20 epochs
     seed:int=0                # seed of Python, NumPy and torch at the start of a run
 
@@ -56,6 +57,7 @@ class VMTConfig:
         for k in ('delta', 'sigma', 'lr_ebm', 'lr_vae', 'lr_decay', 'init_scale'): check_positive(k, getattr(self, k))
         for k in ('beta', 'ebm_reg', 'seed'): check_nonneg(k, getattr(self, k))
         if self.ref_sigma is not None: check_positive('ref_sigma', self.ref_sigma)
+        if self.lr_decay_vae is not None: check_positive('lr_decay_vae', self.lr_decay_vae)
         if not 0 <= self.adam_beta1 < 1: raise ValueError(f"adam_beta1 must be in [0, 1), got {self.adam_beta1!r}")
         langevin_kwargs(self.langevin)  # raises for an unknown convention
         if self.clamp is not None: self.clamp = tuple(self.clamp)
@@ -69,7 +71,7 @@ class VMTConfig:
         if self.ref_sigma is not None: kw['ref_sigma'] = self.ref_sigma
         return kw
 
-# %% ../nbs/05_train.ipynb #668b2a1d
+# %% ../nbs/05_train.ipynb #6ce8d1c1
 class TensorBatches:
     "Shuffled minibatches of the tensor `x`; the order depends only on (`seed`, epoch), so the state is two integers."
     def __init__(self, x:torch.Tensor, batch_size:int, seed:int=0):
@@ -96,7 +98,7 @@ class TensorBatches:
     def state_dict(self): return dict(epoch=self.epoch, pos=self.pos)
     def load_state_dict(self, sd): self.epoch, self.pos = sd['epoch'], sd['pos']
 
-# %% ../nbs/05_train.ipynb #c52c36a0
+# %% ../nbs/05_train.ipynb #677a6080
 class DensityBatches:
     "Fresh samples from a density with `.sample(n, generator)`; batch `i` depends only on (`seed`, `i`)."
     def __init__(self, dist, batch_size:int, seed:int=0, device=None):
@@ -112,7 +114,7 @@ class DensityBatches:
     def state_dict(self): return dict(i=self.i)
     def load_state_dict(self, sd): self.i = sd['i']
 
-# %% ../nbs/05_train.ipynb #786cfde9
+# %% ../nbs/05_train.ipynb #7896678a
 def as_batches(data, # a tensor (N, ...), a torch Dataset of (x, label) or x, a density with `.sample`, or batches
                batch_size:int, # examples per batch
                seed:int=0, # seed of the data order
@@ -127,7 +129,7 @@ def as_batches(data, # a tensor (N, ...), a torch Dataset of (x, label) or x, a 
         raise ValueError(f"data must be a tensor, a Dataset, or a density with .sample/.log_prob, got {type(data).__name__}")
     return TensorBatches(check_finite('data', data.float()).to(default_device(device)), batch_size, seed)
 
-# %% ../nbs/05_train.ipynb #80b25c90
+# %% ../nbs/05_train.ipynb #188b2a89
 def get_rng_state():
     "The random states of torch (CPU, CUDA), NumPy and Python as tensors and plain containers."
     kind, keys, pos, has_gauss, gauss = np.random.get_state()
@@ -146,7 +148,7 @@ def set_rng_state(s:dict):
     p = s['python']
     random.setstate((p['version'], tuple(p['state'].tolist()), p['gauss']))
 
-# %% ../nbs/05_train.ipynb #f564d053
+# %% ../nbs/05_train.ipynb #9822b12e
 def save_checkpoint(state:dict, # what to save: tensors, numbers, strings and containers of them
                     path): # the checkpoint file
     "Write `state` to `path` atomically (temporary file + rename)."
@@ -168,7 +170,7 @@ def load_checkpoint(path, # a file written by `save_checkpoint`
     if not path.is_file(): raise FileNotFoundError(f"no checkpoint at {path}")
     return torch.load(path, map_location=default_device(device or 'cpu'), weights_only=True)
 
-# %% ../nbs/05_train.ipynb #23b441a3
+# %% ../nbs/05_train.ipynb #28f48aaa
 class CancelStepException(Exception): "Skip the rest of this iteration."
 class CancelFitException(Exception): "Stop training cleanly."
 class DivergenceError(RuntimeError): "Training diverged more often than the divergence guard allows."
@@ -177,7 +179,7 @@ class Callback:
     "Base class of callbacks: lower `order` runs first."
     order = 0
 
-# %% ../nbs/05_train.ipynb #eec76b23
+# %% ../nbs/05_train.ipynb #f24b953e
 def _energies(energy, x_obs, x_syn):
     "E(x_obs) and E(x_syn) in one forward pass."
     e = energy(torch.cat([x_obs, x_syn]))
@@ -220,7 +222,7 @@ class TrainStep:
         if len(tr['energy']) == 0: return dict(dist=d)  # K = 0: x̃ = x̂
         return dict(e_init=tr['energy'][0], dist=d, grad_norm=tr['grad_norm'][-1])
 
-# %% ../nbs/05_train.ipynb #e7d47a32
+# %% ../nbs/05_train.ipynb #48940f52
 class VMTStep(TrainStep):
     "Algorithm 1: propose with the VAE, revise by Langevin, one EBM step, one VAE step on the same x̃."
     needs = ('energy', 'gen', 'enc')
@@ -270,7 +272,7 @@ class VAEStep(TrainStep):
 
 STEPS = dict(vmt=VMTStep, short_run=ShortRunStep, coop=CoopStep, vae=VAEStep)
 
-# %% ../nbs/05_train.ipynb #4a664835
+# %% ../nbs/05_train.ipynb #21c1af1c
 class Samples(NamedTuple):
     "Proposals x̂, Langevin-revised samples x̃ and, if asked, the Langevin trace."
     x_init: torch.Tensor
@@ -309,8 +311,9 @@ class Learner:
         if 'energy' in self.model: opt['ebm'] = torch.optim.Adam(self.model.energy.parameters(), c.lr_ebm, betas=(c.adam_beta1, 0.999))
         vae = [p for k in ('gen', 'enc') if k in self.model for p in self.model[k].parameters()]
         if vae: opt['vae'] = torch.optim.Adam(vae, c.lr_vae, betas=(c.adam_beta1, 0.999))
-        decay = lambda t: c.lr_decay ** (t / c.decay_every)
-        return opt, {k: torch.optim.lr_scheduler.LambdaLR(o, decay) for k, o in opt.items()}
+        gamma = dict(ebm=c.lr_decay, vae=c.lr_decay if c.lr_decay_vae is None else c.lr_decay_vae)
+        sched = lambda o, g: torch.optim.lr_scheduler.LambdaLR(o, lambda t: g ** (t / c.decay_every))
+        return opt, {k: sched(o, gamma[k]) for k, o in opt.items()}
 
     def add_cb(self, cb): self.cbs.append(cb); cb.learn = self; return cb
 
@@ -379,7 +382,7 @@ class Learner:
         x_syn, tr = self.step_fn.revise(self, x_init, n_steps, trace=True)
         return Samples(x_init, x_syn, tr if trace else None)
 
-# %% ../nbs/05_train.ipynb #ea5a3fca
+# %% ../nbs/05_train.ipynb #8b1b275e
 class ProgressCB(Callback):
     "A tqdm progress bar showing the latest statistics."
     order = 50
@@ -400,7 +403,7 @@ class CheckpointCB(Callback):
     def after_fit(self):
         if not self.learn.failed: self.learn.save(self.path)
 
-# %% ../nbs/05_train.ipynb #99647a95
+# %% ../nbs/05_train.ipynb #8cc3f4f6
 class DivergenceGuardCB(Callback):
     "Restore the last good state and lower the learning rates when training diverges; give up after `max_failures`."
     order = -10
@@ -445,7 +448,7 @@ class DivergenceGuardCB(Callback):
         self.snapshot()  # the restored state, with its lowered learning rates, is the new good one
         raise CancelStepException()
 
-# %% ../nbs/05_train.ipynb #090a2878
+# %% ../nbs/05_train.ipynb #caefc2e7
 def fit(energy:nn.Module=None, # the energy network E(x) (low on data); unused by 'vae'
         gen:nn.Module=None, # the generator g(z); unused by 'short_run'
         enc:nn.Module=None, # the encoder q(z|x) returning (mu, log_sigma); used by 'vmt' and 'vae'
