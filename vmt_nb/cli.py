@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['PRESETS', 'IMAGE_DATA', 'build', 'check_out_dir', 'toy_metrics', 'plot_toy', 'plot_images', 'train', 'main']
 
-# %% ../nbs/07_cli.ipynb #f6707222
+# %% ../nbs/07_cli.ipynb #203f6148
 import json, os, sys, time
 from pathlib import Path
 import torch
@@ -18,7 +18,7 @@ from .vae import GenMLP, EncMLP, GenConvMNIST, EncConvMNIST, GenConvCIFAR, EncCo
 from .train import fit, VMTConfig, METHODS
 from .metrics2d import kl_data_ebm, kl_data_gen
 
-# %% ../nbs/07_cli.ipynb #72400cff
+# %% ../nbs/07_cli.ipynb #96bc9113
 _TOY_CFG = dict(batch_size=256, n_chains=256, n_steps=20, delta=0.1, beta=1.0, sigma=0.1, lr_ebm=1e-3, lr_vae=1e-3)
 _PAPER_28 = dict(batch_size=400, n_chains=400, n_steps=50, delta=0.001, langevin='official', beta=3.0, lr_ebm=0.009,
                  lr_vae=1e-4, lr_decay=0.98, decay_every=20 * 150, clamp=(-1., 1.))
@@ -37,7 +37,7 @@ PRESETS = {
 }
 IMAGE_DATA = ('mnist', 'fashion_mnist', 'cifar10')
 
-# %% ../nbs/07_cli.ipynb #60ea2d23
+# %% ../nbs/07_cli.ipynb #68658d01
 def build(data:str, # a toy density (`ring8`, ...) or an image data set (`mnist`, `fashion_mnist`, `cifar10`)
           preset:str, # a key of `PRESETS`
           root=None, # image data root (else VMT_DATA, else the cache folder)
@@ -59,7 +59,7 @@ def build(data:str, # a toy density (`ring8`, ...) or an image data set (`mnist`
         return nets, x, dict(p['cfg']), p['iters']
     raise ValueError(f"unknown data set {data!r}; 2D densities: {', '.join(TOY_DENSITIES)}; images: {', '.join(IMAGE_DATA)}")
 
-# %% ../nbs/07_cli.ipynb #6ae5f775
+# %% ../nbs/07_cli.ipynb #6bd31120
 def check_out_dir(out:Path, # the output folder
                   resume:bool): # whether the run continues a checkpoint there
     "Create `out` and make sure it is writable; refuse to overwrite a run unless resuming."
@@ -77,7 +77,7 @@ def _write_json(obj, path:Path):
     tmp = path.with_name(f'.{path.name}.tmp')
     tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
 
-# %% ../nbs/07_cli.ipynb #164375eb
+# %% ../nbs/07_cli.ipynb #5a0f159a
 def toy_metrics(learn, dist, n_samples:int=2000):
     "Exact grid KLs of the EBM and the generator, and mode coverage of x̂ and x̃."
     s = learn.sample(n_samples)
@@ -110,7 +110,7 @@ def plot_images(s, path:Path, n:int=64):
     show_images(s.x_init[:n], ax=axs[0], title=r'$\hat x = g(\hat z)$'); show_images(s.x_syn[:n], ax=axs[1], title=r'$\tilde x$ (after Langevin)')
     fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
-# %% ../nbs/07_cli.ipynb #be31f5c5
+# %% ../nbs/07_cli.ipynb #c726690c
 def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, checkerboard, ...) or mnist, fashion_mnist, cifar10
           preset:str='toy', # toy, toy_long, mnist_cpu, mnist, fashion_mnist, cifar10 (see the presets table)
           out:str='runs/ring8', # output folder: checkpoint.pt, samples.png, metrics.json
@@ -125,6 +125,7 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
     "Train and write checkpoint.pt, samples.png and metrics.json to `out`; return the metrics."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; methods are {', '.join(METHODS)}")
     out = Path(out)
+    set_seed(seed)  # before the networks are built, so that their initial weights depend on the seed alone
     nets, x, cfg, n_iters = build(data, preset, root)
     ck = check_out_dir(out, resume)
     cfg.update(method=method, seed=seed)
@@ -142,7 +143,7 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
     _write_json(metrics, out/'metrics.json')
     return metrics
 
-# %% ../nbs/07_cli.ipynb #e6950385
+# %% ../nbs/07_cli.ipynb #4c33d969
 @call_parse
 def main(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, checkerboard, ...) or mnist, fashion_mnist, cifar10
          preset:str='toy', # toy, toy_long, mnist_cpu, mnist, fashion_mnist, cifar10

@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['energy_log_prob_grid', 'kl_data_ebm', 'gen_log_marginal', 'kl_data_gen', 'joint_kls']
 
-# %% ../nbs/06_metrics2d.ipynb #239a1f22
+# %% ../nbs/06_metrics2d.ipynb #3f271e16
 import math
 import torch
 from .core import *
 from .data import grid2d, normalise_on_grid, grid_kl
-from .vae import elbo
+from .vae import elbo, iwae_log_likelihood
 
-# %% ../nbs/06_metrics2d.ipynb #6e868420
+# %% ../nbs/06_metrics2d.ipynb #1a46eca5
 @torch.no_grad()
 def energy_log_prob_grid(energy, # an energy network on (B, 2)
                          points:torch.Tensor, # grid points (N, 2) from `grid2d`
@@ -23,7 +23,7 @@ def energy_log_prob_grid(energy, # an energy network on (B, 2)
     e = torch.cat([energy(p.to(dev)).double().cpu() for p in points.split(chunk)])
     return normalise_on_grid(-e, cell_area)
 
-# %% ../nbs/06_metrics2d.ipynb #f81724b7
+# %% ../nbs/06_metrics2d.ipynb #ad9c0181
 def kl_data_ebm(dist, # a density with exact `.log_prob` and `.lim`
                 energy, # the energy network
                 n:int=256, # grid points per axis
@@ -33,7 +33,7 @@ def kl_data_ebm(dist, # a density with exact `.log_prob` and `.lim`
     log_p = normalise_on_grid(dist.log_prob(pts).double(), area)
     return grid_kl(log_p, energy_log_prob_grid(energy, pts, area), area)
 
-# %% ../nbs/06_metrics2d.ipynb #85c50fa7
+# %% ../nbs/06_metrics2d.ipynb #1db91169
 @torch.no_grad()
 def gen_log_marginal(gen, # a generator with `z_dim == 2`
                      x:torch.Tensor, # points (N, 2)
@@ -54,7 +54,7 @@ def gen_log_marginal(gen, # a generator with `z_dim == 2`
         out.append(torch.logsumexp(log_pz - d2 / (2 * sigma**2), 1) - math.log(2 * math.pi * sigma**2))
     return torch.cat(out)
 
-# %% ../nbs/06_metrics2d.ipynb #1b0950f2
+# %% ../nbs/06_metrics2d.ipynb #2d1e88e1
 def kl_data_gen(dist, # a density with exact `.log_prob` and `.lim`
                 gen, # the generator (z_dim = 2)
                 sigma:float, # observation σ
@@ -66,10 +66,10 @@ def kl_data_gen(dist, # a density with exact `.log_prob` and `.lim`
     log_p = normalise_on_grid(dist.log_prob(pts).double(), area)
     return grid_kl(log_p, gen_log_marginal(gen, pts, sigma, **kw), area)
 
-# %% ../nbs/06_metrics2d.ipynb #82d36736
+# %% ../nbs/06_metrics2d.ipynb #b4b451ba
 @torch.no_grad()
 def joint_kls(dist, # the data density (exact `.log_prob`, `.lim`)
-              energy, # the EBM
+              energy, # the EBM; None (e.g. for a plain VAE): only the terms without π
               gen, # the generator (z_dim = 2)
               enc, # the encoder
               sigma:float, # observation σ
@@ -80,11 +80,14 @@ def joint_kls(dist, # the data density (exact `.log_prob`, `.lim`)
     pts, area = grid2d(lim or dist.lim, n)
     dev = model_device(gen)
     log_d = normalise_on_grid(dist.log_prob(pts).double(), area)
-    log_pi = energy_log_prob_grid(energy, pts, area)
-    log_g = gen_log_marginal(gen, pts, sigma, **kw)
     el = torch.cat([elbo(gen, enc, p.to(dev), sigma, n_samples=n_samples).double().cpu() for p in pts.split(4096)])
-    ex = lambda log_w, f: (log_w.exp() * f).sum().item() * area
+    iw = torch.cat([iwae_log_likelihood(gen, enc, p.to(dev), sigma, n_samples=n_samples).double().cpu() for p in pts.split(4096)])
+    log_g = torch.maximum(gen_log_marginal(gen, pts, sigma, **kw), iw)  # two lower bounds: keep the tighter
+    m = log_d > -math.inf   # p_data = 0 contributes nothing to expectations under p_data
+    ex = lambda log_w, f, m=slice(None): (log_w[m].exp() * f[m]).sum().item() * area
     gap = log_g - el
-    return dict(kl_q_pi=grid_kl(log_d, log_pi, area), kl_pi_p=ex(log_pi, log_pi - el), kl_q_p=ex(log_d, log_d - el),
-                kl_pi_gen=grid_kl(log_pi, log_g, area), kl_data_gen=grid_kl(log_d, log_g, area),
-                gap_pi=ex(log_pi, gap), gap_data=ex(log_d, gap))
+    out = dict(kl_q_p=ex(log_d, log_d - el, m), kl_data_gen=grid_kl(log_d, log_g, area), gap_data=ex(log_d, gap, m))
+    if energy is None: return out
+    log_pi = energy_log_prob_grid(energy, pts, area)
+    return dict(out, kl_q_pi=grid_kl(log_d, log_pi, area), kl_pi_p=ex(log_pi, log_pi - el),
+                kl_pi_gen=grid_kl(log_pi, log_g, area), gap_pi=ex(log_pi, gap))

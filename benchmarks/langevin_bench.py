@@ -1,0 +1,155 @@
+"""Langevin inner-loop and training-iteration benchmark for vmt_nb.
+
+    python benchmarks/langevin_bench.py                   # the full run (about 5 minutes on 2 CPU cores)
+    python benchmarks/langevin_bench.py --quick           # a smoke run
+    python benchmarks/langevin_bench.py --device cuda     # on a GPU
+
+Measures, in one run: the machine's fp32 matmul FLOP/s; the Langevin loop's image-steps/s and FLOP/s for the authors'
+MNIST energy network (and a half-width variant) at batch 100, `vmt_nb.langevin.langevin` next to a plain reference loop;
+the cost of one training iteration of Algorithm 1 as the number of Langevin steps K grows; and peak memory against K.
+FLOPs per image per Langevin step are counted as 2F, F = the forward FLOPs (`conv_flops`): the backward pass computes
+gradients with respect to the input only (the issue's convention; the true backward cost of a conv layer is about F).
+"""
+import argparse, json, os, platform, resource, statistics, subprocess, sys, time
+from pathlib import Path
+import torch
+from vmt_nb.energy import EnergyConvMNIST, conv_flops
+from vmt_nb.langevin import langevin
+from vmt_nb.vae import GenConvMNIST, EncConvMNIST
+from vmt_nb.train import Learner, VMTConfig
+
+def sync(device):
+    if device.type == 'cuda': torch.cuda.synchronize()
+
+def timed(f, device):
+    "Seconds one call of `f` takes."
+    sync(device); t = time.perf_counter(); f(); sync(device)
+    return time.perf_counter() - t
+
+def matmul_flops(device, n=2048, reps=10):
+    "Best fp32 matmul FLOP/s of n×n by n×n."
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+    for _ in range(3): a @ b
+    return 2 * n**3 / min(timed(lambda: a @ b, device) for _ in range(reps))
+
+def reference_loop(energy, x, n_steps, delta):
+    "The plain loop: autograd.grad of the summed energy, update, detach (parameters frozen by the caller)."
+    for _ in range(n_steps):
+        x = x.detach().requires_grad_()
+        g, = torch.autograd.grad(energy(x).sum(), x)
+        x = (x - 0.5 * delta**2 * g + delta * torch.randn_like(x)).detach()
+    return x
+
+def loop_rows(widths, batch, n_steps, reps, device, compile_too=False):
+    "Image-steps/s of our sampler and the reference loop, interleaved so that machine drift hits both alike."
+    rows = []
+    for w in widths:
+        torch.manual_seed(0)
+        nchw = EnergyConvMNIST(width=w).to(device).requires_grad_(False)
+        cl = EnergyConvMNIST(width=w).to(device, memory_format=torch.channels_last).requires_grad_(False)
+        x = torch.rand(batch, 1, 28, 28, device=device) * 2 - 1
+        xc = x.contiguous(memory_format=torch.channels_last)
+        variants = {'reference loop, NCHW (plain PyTorch)': lambda: reference_loop(nchw, x, n_steps, 0.01),
+                    'vmt_nb.langevin, NCHW': lambda: langevin(nchw, x, n_steps, 0.01),
+                    'reference loop, channels-last': lambda: reference_loop(cl, xc, n_steps, 0.01),
+                    'vmt_nb.langevin, channels-last (fit default)': lambda: langevin(cl, xc, n_steps, 0.01)}
+        if compile_too:
+            comp = torch.compile(cl)
+            t0 = time.perf_counter(); langevin(comp, xc, n_steps, 0.01); sync(device)
+            print(f"  torch.compile warm-up (width {w}): {time.perf_counter() - t0:.1f} s")
+            variants['vmt_nb.langevin, channels-last + torch.compile'] = lambda: langevin(comp, xc, n_steps, 0.01)
+        for f in variants.values(): f()  # warm-up
+        times = {k: [] for k in variants}
+        for _ in range(reps):
+            for k, f in variants.items(): times[k].append(timed(f, device))
+        flops = 2 * conv_flops(nchw) * batch * n_steps
+        ref = statistics.median(times['reference loop, NCHW (plain PyTorch)'])
+        for k, ts in times.items():
+            med = statistics.median(ts)
+            rows.append(dict(width=w, variant=k, median_s=med, best_s=min(ts), image_steps_per_s=batch * n_steps / med,
+                             gflops=flops / med / 1e9, speedup_vs_reference=ref / med))
+    return rows
+
+def make_learner(n_steps, batch, device):
+    torch.manual_seed(0)
+    data = torch.rand(4 * batch, 1, 28, 28) * 2 - 1
+    cfg = VMTConfig(batch_size=batch, n_steps=n_steps, delta=0.001, langevin='official', clamp=(-1., 1.))
+    return Learner(EnergyConvMNIST(), GenConvMNIST(z_dim=100), EncConvMNIST(z_dim=100), data, cfg, device=device)
+
+def iteration_rows(ks, batch, reps, device):
+    "Seconds per training iteration (Algorithm 1) against K, and a least-squares line through them."
+    rows = []
+    for k in ks:
+        learn = make_learner(k, batch, device)
+        learn.one_step()  # warm-up
+        rows.append(dict(K=k, median_s=statistics.median(timed(learn.one_step, device) for _ in range(reps))))
+    xs, ys = [r['K'] for r in rows], [r['median_s'] for r in rows]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx)**2 for x in xs)
+    icpt = my - slope * mx
+    r2 = 1 - sum((y - icpt - slope * x)**2 for x, y in zip(xs, ys)) / sum((y - my)**2 for y in ys)
+    return rows, dict(seconds_per_langevin_step=slope, seconds_fixed=icpt, r2=r2)
+
+def _peak_rss():
+    "This process's peak resident memory so far (bytes)."
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+def peak_memory_one(k, batch, device):
+    "Peak memory (bytes) of two training iterations at K = k, and its growth over the set-up: CUDA's allocator, or peak RSS."
+    learn = make_learner(k, batch, device)
+    if device.type == 'cuda': torch.cuda.reset_peak_memory_stats(); base = torch.cuda.memory_allocated()
+    else: base = _peak_rss()
+    learn.one_step(); learn.one_step()
+    peak = torch.cuda.max_memory_allocated() if device.type == 'cuda' else _peak_rss()
+    return peak, peak - base
+
+def memory_rows(ks, batch, device):
+    "Peak memory against K, each K in a fresh process so that earlier runs do not set the peak."
+    rows = []
+    for k in ks:
+        out = subprocess.run([sys.executable, __file__, '--_memory', str(k), '--batch_iter', str(batch), '--device', str(device)],
+                             capture_output=True, text=True, check=True)
+        peak, growth = map(int, out.stdout.split()[-2:])
+        rows.append(dict(K=k, peak_mb=peak / 2**20, growth_mb=growth / 2**20))
+    return rows
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    p.add_argument('--quick', action='store_true', help='a smoke run: fewer repetitions and steps')
+    p.add_argument('--compile', action='store_true', help='also time a torch.compile variant')
+    p.add_argument('--batch_iter', type=int, default=32, help='batch and chains of the training-iteration runs')
+    p.add_argument('--out', default=None, help='write the results as JSON here')
+    p.add_argument('--_memory', type=int, default=None, help=argparse.SUPPRESS)
+    a = p.parse_args()
+    device = torch.device(a.device)
+    if a._memory is not None: print(*peak_memory_one(a._memory, a.batch_iter, device)); return
+    reps, steps = (3, 5) if a.quick else (7, 20)
+    ks = [5, 15, 30, 60]
+    res = dict(machine=dict(device=str(device), cpu=platform.processor() or platform.machine(), threads=torch.get_num_threads(),
+                            torch=torch.__version__, load_before=os.getloadavg()[0]),
+               flop_convention='2F per image per Langevin step, F = forward FLOPs (input gradients only)')
+    res['matmul_gflops'] = matmul_flops(device) / 1e9
+    print(f"fp32 matmul: {res['matmul_gflops']:.1f} GFLOP/s on {device} ({torch.get_num_threads()} threads)")
+    res['langevin'] = loop_rows([1.0, 0.5], 100, steps, reps, device, a.compile)
+    for r in res['langevin']:
+        r['fraction_of_matmul'] = r['gflops'] / res['matmul_gflops']
+        print(f"  width {r['width']:.1f}  {r['variant']:48s} {r['image_steps_per_s']:8.0f} image-steps/s  "
+              f"{r['gflops']:6.1f} GFLOP/s ({r['fraction_of_matmul']:.0%} of matmul)  x{r['speedup_vs_reference']:.2f}")
+    res['iteration'], res['iteration_fit'] = iteration_rows(ks, a.batch_iter, 2 if a.quick else 3, device)
+    for r in res['iteration']: print(f"  K={r['K']:3d}: {r['median_s']:.3f} s per training iteration (batch {a.batch_iter})")
+    f = res['iteration_fit']
+    print(f"  linear fit: {f['seconds_fixed']:.3f} s + {f['seconds_per_langevin_step'] * 1e3:.1f} ms per step, R² = {f['r2']:.4f}")
+    res['memory'] = memory_rows([5, 60], a.batch_iter, device)
+    ratio = res['memory'][1]['peak_mb'] / res['memory'][0]['peak_mb']
+    res['memory_ratio_60_vs_5'] = ratio
+    m5, m60 = res['memory']
+    print(f"  peak memory: K=5 {m5['peak_mb']:.0f} MB, K=60 {m60['peak_mb']:.0f} MB (x{ratio:.3f}); "
+          f"growth over the set-up: {m5['growth_mb']:.0f} MB and {m60['growth_mb']:.0f} MB")
+    res['machine']['load_after'] = os.getloadavg()[0]
+    if a.out:
+        Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.out).write_text(json.dumps(res, indent=1))
+        print(f"wrote {a.out}")
+
+if __name__ == '__main__': main()
