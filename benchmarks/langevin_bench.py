@@ -113,6 +113,25 @@ def memory_rows(ks, batch, device):
         rows.append(dict(K=k, peak_mb=peak / 2**20, growth_mb=growth / 2**20))
     return rows
 
+def markdown(res):
+    "The results as markdown tables (for benchmarks/README.md)."
+    m = res['machine']
+    out = [f"Machine: {m['cpu']}, {m['threads']} threads, torch {m['torch']}, device {m['device']}; "
+           f"load average {m['load_before']:.2f} before and {m['load_after']:.2f} after the run. "
+           f"fp32 matmul (2048²): **{res['matmul_gflops']:.0f} GFLOP/s**.", '',
+           '| energy network | variant | image-steps/s | GFLOP/s | of matmul | vs plain loop |', '|---|---|---|---|---|---|']
+    for r in res['langevin']:
+        out.append(f"| MNIST, width {r['width']} | {r['variant']} | {r['image_steps_per_s']:,.0f} | {r['gflops']:.0f} | "
+                   f"{r['fraction_of_matmul']:.0%} | ×{r['speedup_vs_reference']:.2f} |")
+    f = res['iteration_fit']
+    out += ['', '| Langevin steps K | seconds per training iteration |', '|---|---|']
+    out += [f"| {r['K']} | {r['median_s']:.3f} |" for r in res['iteration']]
+    out += ['', f"Linear fit: {f['seconds_fixed']:.3f} s + {f['seconds_per_langevin_step'] * 1e3:.1f} ms × K, R² = {f['r2']:.4f}.", '',
+            '| K | peak memory (MB) | growth over set-up (MB) |', '|---|---|---|']
+    out += [f"| {r['K']} | {r['peak_mb']:.0f} | {r['growth_mb']:.0f} |" for r in res['memory']]
+    out += ['', f"Peak memory at K = 60 over K = 5: ×{res['memory_ratio_60_vs_5']:.3f}."]
+    return '\n'.join(out)
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
@@ -120,8 +139,10 @@ def main():
     p.add_argument('--compile', action='store_true', help='also time a torch.compile variant')
     p.add_argument('--batch_iter', type=int, default=32, help='batch and chains of the training-iteration runs')
     p.add_argument('--out', default=None, help='write the results as JSON here')
+    p.add_argument('--markdown', default=None, help='print the tables of a results JSON as markdown, and exit')
     p.add_argument('--_memory', type=int, default=None, help=argparse.SUPPRESS)
     a = p.parse_args()
+    if a.markdown: print(markdown(json.loads(Path(a.markdown).read_text()))); return
     device = torch.device(a.device)
     if a._memory is not None: print(*peak_memory_one(a._memory, a.batch_iter, device)); return
     reps, steps = (3, 5) if a.quick else (7, 20)

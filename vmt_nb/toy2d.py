@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TOY_CFG', 'TimeBudgetCB', 'toy_eval', 'run_toy', 'run_all', 'summarise']
 
-# %% ../nbs/10_toy2d.ipynb #47ef91e4
+# %% ../nbs/10_toy2d.ipynb #3edece01
 import json, math, time, statistics
 from pathlib import Path
 import torch
@@ -16,7 +16,7 @@ from .vae import GenMLP, EncMLP
 from .train import fit, Callback, CancelFitException
 from .metrics2d import kl_data_ebm, kl_data_gen, energy_log_prob_grid
 
-# %% ../nbs/10_toy2d.ipynb #f0b97b7a
+# %% ../nbs/10_toy2d.ipynb #b5c0c51f
 TOY_CFG = dict(batch_size=256, n_steps=20, delta=0.1, sigma=0.1, beta=1.0, lr_ebm=1e-3, lr_vae=1e-3)
 
 class TimeBudgetCB(Callback):
@@ -32,7 +32,7 @@ class TimeBudgetCB(Callback):
             self.next += self.every
         if self.t >= self.budget: raise CancelFitException()
 
-# %% ../nbs/10_toy2d.ipynb #8997a895
+# %% ../nbs/10_toy2d.ipynb #2a24608d
 def toy_eval(dist):
     "A function of the learner giving the exact KLs that apply to its method."
     def evaluate(learn):
@@ -65,7 +65,7 @@ def run_toy(density:str, # a name of `vmt_nb.data.TOY_DENSITIES`
             final[f'modes_{k}'], final[f'near_{k}'] = mode_coverage(x, dist.modes, r)
     return dict(density=density, method=method, seed=seed, budget=budget, curve=cb.curve, final=final), learn, s
 
-# %% ../nbs/10_toy2d.ipynb #85391051
+# %% ../nbs/10_toy2d.ipynb #8c11763d
 def _job(args):
     res, learn, s = run_toy(*args)
     keep = dict(state=learn.model.state_dict(), x_init=s.x_init[:1000], x_syn=s.x_syn[:1000]) if args[2] == 0 else None
@@ -79,8 +79,8 @@ def run_all(densities, methods, seeds, budget, every, n_workers=2):
     return [r for r, _ in out], {(r['density'], r['method']): k for r, k in out if k is not None}
 
 def summarise(results):
-    "Mean and standard deviation over seeds of each final metric, per (density, method)."
+    "Median, minimum and maximum over seeds of each final metric, per (density, method)."
     out = {}
     for r in results:
         for k, v in r['final'].items(): out.setdefault((r['density'], r['method']), {}).setdefault(k, []).append(v)
-    return {key: {k: (statistics.mean(v), statistics.stdev(v) if len(v) > 1 else 0.) for k, v in d.items()} for key, d in out.items()}
+    return {key: {k: (statistics.median(v), min(v), max(v)) for k, v in d.items()} for key, d in out.items()}
