@@ -10,26 +10,29 @@ __all__ = ['ENERGY_ARCHS', 'ebm_loss', 'GaussianEnergy', 'ExpFamilyGaussian', 'g
 import math
 import torch
 from torch import nn
-from .core import check_positive, check_nonneg, check_shape
+from .core import rebuildable, check_positive, check_nonneg, check_shape
 
 # %% ../nbs/02_energy.ipynb #f30a37c3
 def ebm_loss(energy:nn.Module, # the energy E_alpha: (batch, *event) -> (batch,), low on data
              x_obs:torch.Tensor, # observed examples x_i, (n, *event)
              x_syn:torch.Tensor, # synthesized examples x~_i, (n~, *event); detached here (treated as constants)
-             reg:float=0.): # weight of Du & Mordatch's penalty mean E(x_obs)^2 + mean E(x~)^2; 0 in the paper
-    "Eq. (7): mean E(x_obs) - mean E(x_syn), x_syn detached (+ reg * energy penalty); a scalar tensor."
+             reg:float=0., # weight of Du & Mordatch's penalty mean E(x_obs)^2 + mean E(x~)^2; 0 in the paper
+             energies:bool=False): # also return the per-example energies E(x_obs), E(x_syn) (detached)
+    "Eq. (7): mean E(x_obs) - mean E(x_syn), x_syn detached (+ reg * energy penalty); a scalar (and the energies)."
     check_nonneg('reg', reg)
     if not isinstance(x_obs, torch.Tensor) or not isinstance(x_syn, torch.Tensor):
         raise ValueError(f"x_obs and x_syn must be torch.Tensors, got {type(x_obs).__name__} and {type(x_syn).__name__}")
     if x_obs.shape[1:] != x_syn.shape[1:]:
         raise ValueError(f"x_syn must have the event shape of x_obs {tuple(x_obs.shape[1:])}, got {tuple(x_syn.shape[1:])}")
     if hasattr(energy, 'event_shape'): check_shape('x_obs', x_obs, energy.event_shape)
-    e = energy(torch.cat([x_obs, x_syn.detach()]))  # one forward pass for both batches
+    e = energy(torch.cat([x_obs, x_syn.detach()])).float()  # one forward pass for both; the means in fp32 (autocast)
     e_obs, e_syn = e[:len(x_obs)], e[len(x_obs):]
     loss = e_obs.mean() - e_syn.mean()
-    return loss + reg * (e_obs.pow(2).mean() + e_syn.pow(2).mean()) if reg else loss
+    if reg: loss = loss + reg * (e_obs.pow(2).mean() + e_syn.pow(2).mean())
+    return (loss, e_obs.detach(), e_syn.detach()) if energies else loss
 
 # %% ../nbs/02_energy.ipynb #81441f3f
+@rebuildable
 class GaussianEnergy(nn.Module):
     "E(x) = ½ (x-μ)ᵀ Σ⁻¹ (x-μ), the energy of N(μ, Σ), with exact log Z, log-density and samples."
     def __init__(self,
@@ -67,6 +70,7 @@ class GaussianEnergy(nn.Module):
         return self.mean + eps @ self.scale_tril.T
 
 # %% ../nbs/02_energy.ipynb #76abfa62
+@rebuildable
 class ExpFamilyGaussian(nn.Module):
     "E_θ(x) = -(ηᵀx + xᵀΛx): a Gaussian in natural parameters θ = (η, Λ), with closed-form log Z."
     def __init__(self,
@@ -106,6 +110,7 @@ def gauss_stats(x:torch.Tensor): # points, (n, d)
     return torch.cat([x, (x[:, :, None] * x[:, None, :]).flatten(1)], 1)
 
 # %% ../nbs/02_energy.ipynb #e5091a94
+@rebuildable
 class EnergyMLP(nn.Module):
     "Energy E(x) for vectors: an MLP with SiLU activations, (batch, dim) -> (batch,)."
     def __init__(self,
@@ -143,6 +148,7 @@ def _same_conv(c_in, c_out, k, s, hw):
     return [nn.ZeroPad2d((l, r, t, b)), nn.Conv2d(c_in, c_out, k, s)], (h, w)  # TF's asymmetric padding
 
 # %% ../nbs/02_energy.ipynb #12ff37bf
+@rebuildable
 class EnergyConv(nn.Module):
     "An official-style energy ConvNet for images (C, H, W): E(x) = -f(x), f = sum of the last conv's outputs."
     def __init__(self,
@@ -174,6 +180,7 @@ class EnergyConv(nn.Module):
     def forward(self, x): return -self.descriptor(x)  # E = -f: low on data
 
 # %% ../nbs/02_energy.ipynb #25c0ac5b
+@rebuildable
 class EnergyConvCIFAR(EnergyConv):
     "The authors' CIFAR-10 energy ('cifar' descriptor): images (batch, 3, 32, 32) -> E (batch,)."
     def __init__(self,
@@ -181,6 +188,7 @@ class EnergyConvCIFAR(EnergyConv):
                  init_std:float=0.005): # std of the conv weights
         super().__init__((3, 32, 32), 1, width, 'cifar', init_std)
 
+@rebuildable
 class EnergyConvMNIST(EnergyConv):
     "MNIST energy: images (batch, 1, 28, 28) -> E (batch,); the authors' 'mnist' descriptor with 100 summed outputs."
     def __init__(self,

@@ -10,7 +10,7 @@ import math, numbers
 from contextlib import contextmanager
 import torch
 from torch import nn
-from .core import check_positive, check_finite, check_shape
+from .core import check_positive, check_finite, check_shape, resolve_precision, autocast
 
 # %% ../nbs/03_langevin.ipynb #6969f944
 def ula_gaussian_cov(cov:torch.Tensor, # target covariance Σ, (D, D), symmetric positive definite
@@ -46,19 +46,21 @@ def frozen_params(module): # an `nn.Module`; any other callable has no parameter
         for p, f in zip(params, flags): p.requires_grad_(f)
 
 # %% ../nbs/03_langevin.ipynb #32fc96ea
-def _grad_energy(energy, x, ref_sigma=None):
-    "Per-example E(x) (detached) and the gradient of Σᵢ E(xᵢ) + ‖xᵢ‖²/(2σ²) at the grad-free leaf `x`."
+def _grad_energy(energy, x, ref_sigma=None, precision='fp32'):
+    "Per-example E(x) (detached, fp32) and the gradient of Σᵢ E(xᵢ) + ‖xᵢ‖²/(2σ²) at the grad-free leaf `x`."
+    scale = 1024. if precision == 'fp16' else 1.  # a static loss scale keeps fp16 input gradients above underflow
     x.requires_grad_(True)
     try:
-        e = energy(x)
-        g, = torch.autograd.grad(e.sum(), x)  # frees this step's graph
+        with autocast(precision, x.device): e = energy(x)
+        g, = torch.autograd.grad(e.float().sum() * scale, x)  # frees this step's graph; g has x's dtype (fp32)
     finally: x.requires_grad_(False)
+    if scale != 1.: g = g / scale
     if e.shape != x.shape[:1]: raise ValueError(f"energy must map a batch to shape ({len(x)},), got {tuple(e.shape)}")
     if ref_sigma is not None: g = torch.add(g, x, alpha=ref_sigma**-2)  # ∇ of the reference ‖x‖²/(2σ²)
-    return e.detach(), g
+    return e.detach().float(), g
 
 # %% ../nbs/03_langevin.ipynb #656122ff
-def _check_langevin_args(energy, x_init, n_steps, delta, ref_sigma, clamp, generator):
+def _check_langevin_args(energy, x_init, n_steps, delta, ref_sigma, clamp, generator, precision):
     "Raise `ValueError` for a bad argument of `langevin`, naming it."
     if not callable(energy): raise ValueError(f"energy must be callable, got {type(energy).__name__}")
     check_finite('x_init', x_init)
@@ -74,6 +76,7 @@ def _check_langevin_args(energy, x_init, n_steps, delta, ref_sigma, clamp, gener
         raise ValueError(f"clamp must be a (lo, hi) pair of numbers with lo < hi, got {clamp!r}")
     if generator is not None and generator.device.type != x_init.device.type:
         raise ValueError(f"generator must be on x_init's device ({x_init.device}), got one on {generator.device}")
+    return resolve_precision(precision, x_init.device)  # raises for an unknown name; falls back where unsupported
 
 # %% ../nbs/03_langevin.ipynb #d2f8ce6c
 def _step_stats(e, g, x, x0):
@@ -94,15 +97,16 @@ def langevin(energy, # the energy E: (batch, *event) -> (batch,), low on data; a
              ref_sigma:float=None, # if given, run on E(x) + ‖x‖²/(2 ref_sigma²) (the code's reference, 0.016)
              clamp:tuple=None, # (lo, hi): clamp x̃ after each step, e.g. (-1, 1) for images
              trace:bool=False, # also return per-step statistics
-             generator:torch.Generator=None): # seeded generator for the noise, on `x_init`'s device
+             generator:torch.Generator=None, # seeded generator for the noise, on `x_init`'s device
+             precision:str='fp32'): # the energy's precision: 'fp32', 'bf16', 'fp16' or 'auto' (x̃ stays in its own dtype)
     "Eq. (6)(ii): `n_steps` Langevin steps from `x_init`; returns x̃ (detached), and a dict of per-step stats if `trace`."
-    _check_langevin_args(energy, x_init, n_steps, delta, ref_sigma, clamp, generator)
+    precision = _check_langevin_args(energy, x_init, n_steps, delta, ref_sigma, clamp, generator, precision)
     h, stats = delta**2 / 2, []
     with frozen_params(energy), torch.inference_mode(False), torch.enable_grad():
         x = x_init.detach().clone()  # keeps the memory format
         u = torch.empty_like(x) if noise else None
         for _ in range(n_steps):
-            e, g = _grad_energy(energy, x, ref_sigma)
+            e, g = _grad_energy(energy, x, ref_sigma, precision)
             x.add_(g, alpha=-h)                                            # Eq. (6)(ii): drift −δ²/2 ∇E
             if noise: x.add_(u.normal_(generator=generator), alpha=delta)  # Eq. (6)(ii): + δ U_t
             if clamp is not None: x.clamp_(*clamp)

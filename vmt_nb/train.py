@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['METHODS', 'STEPS', 'VMTConfig', 'TensorBatches', 'DensityBatches', 'as_batches', 'get_rng_state', 'set_rng_state',
            'save_checkpoint', 'load_checkpoint', 'CancelStepException', 'CancelFitException', 'DivergenceError',
-           'Callback', 'TrainStep', 'VMTStep', 'ShortRunStep', 'CoopStep', 'VAEStep', 'Samples', 'Learner',
-           'ProgressCB', 'CheckpointCB', 'DivergenceGuardCB', 'fit']
+           'Callback', 'spread', 'TrainStep', 'VMTStep', 'ShortRunStep', 'CoopStep', 'VAEStep', 'Samples', 'Learner',
+           'ProgressCB', 'CheckpointCB', 'TimeLimitCB', 'DivergenceGuardCB', 'fit']
 
 # %% ../nbs/05_train.ipynb #f6972843
 import copy, math, os, random, time
@@ -49,6 +49,8 @@ class VMTConfig:
     seed:int=0                # seed of Python, NumPy and torch at the start of a run
     channels_last:bool=True   # images: networks and batches in channels-last memory format (about 1.2x faster Langevin
                               # steps on CPU for the MNIST energy, see benchmarks/); ignored for non-image data
+    precision:str='fp32'      # the energy's arithmetic in Langevin and the EBM step: 'fp32', 'bf16', 'fp16' or 'auto'
+                              # (bf16 where native, else fp32); samples, updates and losses stay fp32
 
     def __post_init__(self):
         if self.method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
@@ -62,6 +64,7 @@ class VMTConfig:
         if self.lr_decay_vae is not None: check_positive('lr_decay_vae', self.lr_decay_vae)
         if not 0 <= self.adam_beta1 < 1: raise ValueError(f"adam_beta1 must be in [0, 1), got {self.adam_beta1!r}")
         langevin_kwargs(self.langevin)  # raises for an unknown convention
+        if self.precision not in PRECISIONS: raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
         if self.clamp is not None: self.clamp = tuple(self.clamp)
 
     @property
@@ -182,10 +185,10 @@ class Callback:
     order = 0
 
 # %% ../nbs/05_train.ipynb #8b4f4afb
-def _energies(energy, x_obs, x_syn):
-    "E(x_obs) and E(x_syn) in one forward pass."
-    e = energy(torch.cat([x_obs, x_syn]))
-    return e[:len(x_obs)], e[len(x_obs):]
+def spread(x:torch.Tensor, # a batch (n, ...)
+           n:int=64): # use the first `n` examples
+    "Mean pairwise Euclidean distance of the first `n` examples: the per-batch diversity, 0 for a collapsed sampler."
+    return torch.pdist(x[:n].reshape(min(n, len(x)), -1).float()).mean()
 
 class TrainStep:
     "Shared parts of the training steps: proposals, Langevin revision, the EBM and VAE updates."
@@ -198,15 +201,14 @@ class TrainStep:
     def revise(self, learn, x_init, n_steps=None, trace=True):
         "Langevin revision of `x_init` on the current energy (Eq. 6(ii))."
         k = learn.cfg.n_steps if n_steps is None else n_steps
-        return langevin(learn.model.energy, x_init, k, trace=trace, **learn.cfg.sampler_kwargs())
+        return langevin(learn.model.energy, x_init, k, trace=trace, **learn.sampler_kwargs())
 
     def ebm_update(self, learn, x_obs, x_syn):
-        "One Adam step on Eq. (7): mean E(x_obs) - mean E(x̃) (+ the optional penalty)."
-        e_obs, e_syn = _energies(learn.model.energy, x_obs, x_syn)
-        loss = e_obs.mean() - e_syn.mean()
-        if learn.cfg.ebm_reg: loss = loss + learn.cfg.ebm_reg * (e_obs.pow(2).mean() + e_syn.pow(2).mean())
-        learn.opt['ebm'].zero_grad(set_to_none=True); loss.backward(); learn.opt['ebm'].step()
-        return dict(ebm_loss=loss.detach(), e_obs=e_obs.detach().mean(), e_syn=e_syn.detach().mean())
+        "One Adam step on Eq. (7), `ebm_loss`: mean E(x_obs) - mean E(x̃) (+ the optional penalty)."
+        with learn.autocast(): loss, e_obs, e_syn = ebm_loss(learn.model.energy, x_obs, x_syn, learn.cfg.ebm_reg, energies=True)
+        learn.opt['ebm'].zero_grad(set_to_none=True)
+        sc = learn.scaler; sc.scale(loss).backward(); sc.step(learn.opt['ebm']); sc.update()  # plain steps unless fp16
+        return dict(ebm_loss=loss.detach(), e_obs=e_obs.mean(), e_syn=e_syn.mean())
 
     def vae_update(self, learn, x):
         "One Adam step on the β-weighted negative ELBO of `x` (Eq. 9), over generator and encoder."
@@ -219,10 +221,10 @@ class TrainStep:
         return None if torch.isfinite(learn.x_syn).all() else dict(x_syn=float('nan'))
 
     def langevin_stats(self, x_init, x_syn, tr):
-        "Mean E(x̂) and the last drift-gradient norm from the trace; mean |x̃ - x̂|."
-        d = (x_syn - x_init).flatten(1).norm(dim=1).mean()
-        if len(tr['energy']) == 0: return dict(dist=d)  # K = 0: x̃ = x̂
-        return dict(e_init=tr['energy'][0], dist=d, grad_norm=tr['grad_norm'][-1])
+        "Mean E(x̂) and the last drift-gradient norm from the trace; mean ‖x̃ - x̂‖; the diversity of x̂ and x̃."
+        out = dict(dist=(x_syn - x_init).flatten(1).norm(dim=1).mean(), div_init=spread(x_init), div_syn=spread(x_syn))
+        if len(tr['energy']) == 0: return out  # K = 0: x̃ = x̂
+        return dict(out, e_init=tr['energy'][0], grad_norm=tr['grad_norm'][-1])
 
 # %% ../nbs/05_train.ipynb #c25e95b2
 class VMTStep(TrainStep):
@@ -294,8 +296,10 @@ class Learner:
         self.event_shape = self._event_shape()
         self.fmt = torch.channels_last if self.cfg.channels_last and len(self.event_shape) == 3 else torch.contiguous_format
         self.model.to(memory_format=self.fmt)
-        self.batches = as_batches(data, self.cfg.batch_size, self.cfg.seed, self.device)
-        self._check_data()
+        self.batches = None if data is None else as_batches(data, self.cfg.batch_size, self.cfg.seed, self.device)
+        if self.batches is not None: self._check_data()
+        self.precision = resolve_precision(self.cfg.precision, self.device)
+        self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.precision == 'fp16')  # the EBM step's loss scale
         self.opt, self.sched = self._optimisers()
         self.step, self.history, self.cbs, self.failed = 0, [], [], False
         for cb in cbs: self.add_cb(cb)
@@ -327,9 +331,12 @@ class Learner:
             if f is not None: f()
 
     def lrs(self): return {f'lr_{k}': o.param_groups[0]['lr'] for k, o in self.opt.items()}
+    def autocast(self): return autocast(self.precision, self.device)
+    def sampler_kwargs(self): return dict(self.cfg.sampler_kwargs(), precision=self.precision)
 
     def one_step(self):
         "Draw a batch, run the step, let callbacks check it, record it."
+        if self.batches is None: raise ValueError("this learner has no data: build it with data=... to train it")
         self.x_obs = self.batches.next().contiguous(memory_format=self.fmt)
         self.callback('before_step')
         for m in self.model.values(): m.train()
@@ -356,11 +363,12 @@ class Learner:
         return self
 
     def state_dict(self):
-        "The whole training state: networks, optimisers, schedules, data position, RNGs, step, config, history."
+        "The whole training state: networks (and how to build them), optimisers, schedules, data position, RNGs, history."
         return dict(format='vmt_nb.train/1', step=self.step, config=asdict(self.cfg), model=self.model.state_dict(),
+                    nets={k: net_spec(m) for k, m in self.model.items()},
                     opt={k: o.state_dict() for k, o in self.opt.items()},
-                    sched={k: s.state_dict() for k, s in self.sched.items()},
-                    batches=self.batches.state_dict(), rng=get_rng_state(), history=self.history)
+                    sched={k: s.state_dict() for k, s in self.sched.items()}, scaler=self.scaler.state_dict(),
+                    batches=None if self.batches is None else self.batches.state_dict(), rng=get_rng_state(), history=self.history)
 
     def load_state_dict(self, sd, rng=True):
         "Restore a state from `state_dict` (and the random state, if `rng`)."
@@ -370,21 +378,44 @@ class Learner:
         self.model.load_state_dict(sd['model'])
         for k, o in self.opt.items(): o.load_state_dict(sd['opt'][k])
         for k, s in self.sched.items(): s.load_state_dict(sd['sched'][k])
-        self.batches.load_state_dict(sd['batches'])
+        if sd.get('scaler'): self.scaler.load_state_dict(sd['scaler'])
+        if self.batches is not None and sd['batches'] is not None: self.batches.load_state_dict(sd['batches'])
         self.step, self.history = sd['step'], list(sd['history'])
         if rng: set_rng_state(sd['rng'])
 
     def save(self, path): return save_checkpoint(self.state_dict(), path)
 
+    @classmethod
+    def from_checkpoint(cls, path, # a checkpoint written by `CheckpointCB`, `Learner.save` or `vmt_nb_train`
+                        device=None, # where to put the networks; default: CUDA if available
+                        data=None, # training data, to continue training (not needed for sampling)
+                        trusted=('vmt_nb.',), # module prefixes whose network classes may be built
+                        **nets): # networks the checkpoint cannot rebuild itself (energy=, gen=, enc=)
+        "A trained `Learner` rebuilt from a checkpoint alone: its networks, weights, configuration and history."
+        sd = load_checkpoint(path, device)
+        for k, spec in (sd.get('nets') or {}).items():
+            if nets.get(k) is None:
+                if spec is None: raise ValueError(f"{path} does not record how to build its {k!r} network: pass {k}=<module>")
+                nets[k] = build_net(spec, trusted)
+        learn = cls(**nets, data=data, cfg=VMTConfig(**sd['config']), device=device)
+        learn.load_state_dict(sd, rng=False)
+        return learn
+
     def sample(self, n:int, # number of samples
                n_steps:int=None, # Langevin steps; default: the training value (the authors use 30 at test time, 15 in training)
-               trace:bool=False): # also return the per-step Langevin trace
-        "Samples x̂ (proposals) and x̃ (after Langevin) from the current model."
+               trace:bool=False, # also return the per-step Langevin trace (of the first chunk)
+               chunk:int=None): # samples per pass; default: the training chains (the generator's BatchNorm sees that batch)
+        "Samples x̂ (proposals) and x̃ (after Langevin) from the current model, in chunks of `chunk`."
         check_positive('n', n, integer=True)
+        chunk = check_positive('chunk', chunk or self.cfg.chains, integer=True)
+        parts = [self._sample(min(chunk, n - i), n_steps) for i in range(0, n, chunk)]
+        x_init, x_syn = (torch.cat([p[k] for p in parts]) for k in (0, 1))
+        return Samples(x_init, x_syn, parts[0][2] if trace else None)
+
+    def _sample(self, n, n_steps):
         with torch.no_grad(): x_init = self.step_fn.propose(self, n).detach()
-        if 'energy' not in self.model: return Samples(x_init, x_init, {} if trace else None)
-        x_syn, tr = self.step_fn.revise(self, x_init, n_steps, trace=True)
-        return Samples(x_init, x_syn, tr if trace else None)
+        if 'energy' not in self.model: return x_init, x_init, {}
+        return (x_init, *self.step_fn.revise(self, x_init, n_steps, trace=True))
 
 # %% ../nbs/05_train.ipynb #ab5a63d9
 class ProgressCB(Callback):
@@ -406,6 +437,14 @@ class CheckpointCB(Callback):
         if self.learn.step % self.every == 0: self.learn.save(self.path)
     def after_fit(self):
         if not self.learn.failed: self.learn.save(self.path)
+
+class TimeLimitCB(Callback):
+    "Stop training cleanly once `seconds` of wall-clock time have passed since `fit` started (a resumed run starts afresh)."
+    order = 60
+    def __init__(self, seconds:float): self.seconds = check_positive('seconds', seconds)
+    def before_fit(self): self.t0 = time.perf_counter()
+    def after_step(self):
+        if time.perf_counter() - self.t0 >= self.seconds: raise CancelFitException()
 
 # %% ../nbs/05_train.ipynb #a62c973a
 class DivergenceGuardCB(Callback):
@@ -466,6 +505,7 @@ def fit(energy:nn.Module=None, # the energy network E(x) (low on data); unused b
         guard:bool=True, # use `DivergenceGuardCB` (or pass your own in `cbs`)
         progress:bool=False, # show a progress bar
         device=None, # where to train; default: CUDA if available
+        time_limit:float=None, # stop after this many seconds of wall-clock time, even before `n_iters`
         **kwargs): # fields of `VMTConfig`, e.g. n_steps=30, delta=0.05
     "Train with variational MCMC teaching (or a baseline, `method=`); return the `Learner`."
     bad = [k for k in kwargs if k not in {f.name for f in fields(VMTConfig)}]
@@ -477,6 +517,7 @@ def fit(energy:nn.Module=None, # the energy network E(x) (low on data); unused b
     if guard and not any(isinstance(c, DivergenceGuardCB) for c in cbs): learn.add_cb(DivergenceGuardCB())
     if ckpt is not None: learn.add_cb(CheckpointCB(ckpt, ckpt_every))
     if progress: learn.add_cb(ProgressCB())
+    if time_limit is not None: learn.add_cb(TimeLimitCB(time_limit))
     for cb in cbs: learn.add_cb(cb)
     for cb in learn.cbs: cb.n_iters = n_iters
     if resume is True: resume = ckpt

@@ -1,0 +1,75 @@
+"""Training-recipe benchmark for vmt_nb's image presets (a benchmark, not a test: nothing here asserts).
+
+Trains one configuration (a preset of `vmt_nb.cli`, with overrides) for a number of iterations or a wall-clock budget and
+records what the issue's targets are about: wall-clock time, divergences, the range of the energies and of the Langevin
+gradient norms over the run, the per-batch diversity of x̂ and x̃, and the classifier Fréchet distance and score
+(`vmt_nb.metrics.classifier_metrics`) of x̂ and x̃. Each run appends one JSON row to `--out`.
+
+    python benchmarks/recipe.py --data mnist --preset mnist_cpu --seed 0 --out benchmarks/results/recipe.jsonl
+    python benchmarks/recipe.py --tag old_delta --set delta=0.002 ref_sigma=0.016 --iters 1000 --threads 1 --out ...
+    python benchmarks/recipe.py --method vae --minutes 10 --out ...      # a baseline for the same wall-clock time
+"""
+import argparse, json, os, platform, subprocess, sys, time
+import torch
+from vmt_nb.cli import build
+from vmt_nb.train import fit, VMTConfig, DivergenceError, DivergenceGuardCB
+from vmt_nb.metrics import classifier_metrics
+
+def cpu_model():
+    out = subprocess.run(['lscpu'], capture_output=True, text=True).stdout
+    return next((l.split(':', 1)[1].strip() for l in out.splitlines() if l.startswith('Model name')), platform.processor())
+
+def value(s):
+    "A Python literal (number, tuple, None, string)."
+    try: return eval(s, {})
+    except Exception: return s
+
+def span(h, k):
+    v = [r[k] for r in h if k in r]
+    return [min(v), max(v)] if v else None
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--data', default='mnist'); p.add_argument('--preset', default='mnist_cpu')
+    p.add_argument('--method', default='vmt'); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--iters', type=int, default=None, help="default: the preset's")
+    p.add_argument('--minutes', type=float, default=None, help='wall-clock budget (stops before --iters if reached)')
+    p.add_argument('--set', nargs='*', default=[], metavar='FIELD=VALUE', help='VMTConfig overrides')
+    p.add_argument('--init', default=None, help="the VAE networks' initialisation: official or torch (default: the preset's)")
+    p.add_argument('--threads', type=int, default=None); p.add_argument('--n_eval', type=int, default=5000)
+    p.add_argument('--root', default=os.environ.get('VMT_DATA')); p.add_argument('--tag', default='')
+    p.add_argument('--out', default='benchmarks/results/recipe.jsonl')
+    a = p.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    from vmt_nb.cli import PRESETS
+    if a.init: PRESETS[a.preset] = dict(PRESETS[a.preset], init=a.init)
+    nets, x, cfg, iters = build(a.data, a.preset, a.root)
+    cfg.update({k: value(v) for k, v in (kv.split('=', 1) for kv in a.set)}, method=a.method, seed=a.seed)
+    guard = DivergenceGuardCB()
+    t0, error = time.perf_counter(), None
+    try:
+        learn = fit(**nets, data=x, n_iters=a.iters or iters, cfg=VMTConfig(**cfg), cbs=[guard], device='cpu',
+                    time_limit=a.minutes * 60 if a.minutes else None)
+    except DivergenceError as e: error, learn = str(e), guard.learn
+    seconds = time.perf_counter() - t0
+    h = learn.history
+    row = dict(tag=a.tag, data=a.data, preset=a.preset, method=a.method, seed=a.seed, overrides=a.set, init=a.init,
+               iters=learn.step, seconds=round(seconds, 1), sec_per_iter=round(seconds / max(1, learn.step), 4),
+               divergence_error=error, guard_events=guard.events,
+               ranges={k: span(h, k) for k in ('e_obs', 'e_syn', 'e_init', 'grad_norm', 'dist')},
+               last={k: h[-1].get(k) for k in ('e_obs', 'e_syn', 'e_init', 'grad_norm', 'dist', 'div_init', 'div_syn', 'recon', 'kl')},
+               config=vars(learn.cfg), precision=learn.precision,
+               machine=dict(cpu=cpu_model(), threads=torch.get_num_threads(), torch=torch.__version__))
+    if a.data in ('mnist', 'fashion_mnist') and a.n_eval:
+        t = time.perf_counter()
+        s = learn.sample(a.n_eval)
+        for k, xs in (('x_init', s.x_init), ('x_syn', s.x_syn)):
+            if k == 'x_syn' and a.method == 'vae': continue
+            m = classifier_metrics(xs, a.data, a.root, device='cpu')
+            row[k] = dict(fd=m['fd'], score=m['score'])
+        row['protocol'] = m['protocol']; row['eval_seconds'] = round(time.perf_counter() - t, 1)
+    with open(a.out, 'a') as f: f.write(json.dumps(row) + '\n')
+    print(json.dumps({k: row.get(k) for k in ('tag', 'seed', 'iters', 'seconds', 'divergence_error', 'x_init', 'x_syn', 'ranges')}))
+
+if __name__ == '__main__': main()
