@@ -6,7 +6,9 @@
 
 Measures, in one run: the machine's fp32 matmul FLOP/s; the Langevin loop's image-steps/s and FLOP/s for the authors'
 MNIST energy network (and a half-width variant) at batch 100, `vmt_nb.langevin.langevin` next to a plain reference loop;
-the cost of one training iteration of Algorithm 1 as the number of Langevin steps K grows; and peak memory against K.
+the same in bf16 and fp16 (autocast of the energy, chain in fp32; ours and the plain loop, both memory formats); seconds per
+training iteration of the `mnist_cpu` preset in each precision; the cost of one training iteration of Algorithm 1 as
+the number of Langevin steps K grows; and peak memory against K.
 FLOPs per image per Langevin step are counted as 2F, F = the forward FLOPs (`conv_flops`): the backward pass computes
 gradients with respect to the input only (the issue's convention; the true backward cost of a conv layer is about F).
 """
@@ -17,6 +19,13 @@ from vmt_nb.energy import EnergyConvMNIST, conv_flops
 from vmt_nb.langevin import langevin
 from vmt_nb.vae import GenConvMNIST, EncConvMNIST
 from vmt_nb.train import Learner, VMTConfig
+
+DELTA = 0.01  # step size of the timed chains (the value does not change the cost)
+
+def cpu_model():
+    "lscpu's model name (the CPU changes between machines; record it with every number)."
+    out = subprocess.run(['lscpu'], capture_output=True, text=True).stdout
+    return next((l.split(':', 1)[1].strip() for l in out.splitlines() if l.startswith('Model name')), platform.processor())
 
 def sync(device):
     if device.type == 'cuda': torch.cuda.synchronize()
@@ -68,6 +77,61 @@ def loop_rows(widths, batch, n_steps, reps, device, compile_too=False):
             med = statistics.median(ts)
             rows.append(dict(width=w, variant=k, median_s=med, best_s=min(ts), image_steps_per_s=batch * n_steps / med,
                              gflops=flops / med / 1e9, speedup_vs_reference=ref / med))
+    return rows
+
+def reference_loop_amp(energy, x, n_steps, delta, dtype):
+    "The plain loop with the energy under autocast (`dtype`), the chain in fp32: the same math as `langevin(precision=...)`."
+    for _ in range(n_steps):
+        x.requires_grad_()
+        with torch.autocast(x.device.type, dtype=dtype): e = energy(x).float().sum()
+        g, = torch.autograd.grad(e, x)
+        x = (x - 0.5 * delta**2 * g + delta * torch.randn_like(x)).detach()
+    return x
+
+def precision_rows(widths, batch, n_steps, reps, device):
+    "Image-steps/s in fp32, bf16 and fp16 (autocast of the energy), ours and the plain loop, channels-last and NCHW, interleaved."
+    rows = []
+    for w in widths:
+        torch.manual_seed(0)
+        nets = {fmt: EnergyConvMNIST(width=w).to(device, memory_format=fmt).requires_grad_(False)
+                for fmt in (torch.channels_last, torch.contiguous_format)}
+        x = torch.rand(batch, 1, 28, 28, device=device) * 2 - 1
+        xs = {fmt: x.contiguous(memory_format=fmt) for fmt in nets}
+        variants = {}
+        for fmt, fname in ((torch.channels_last, 'channels-last'), (torch.contiguous_format, 'NCHW')):
+            e, xf = nets[fmt], xs[fmt]
+            variants[f'plain loop, {fname}, fp32'] = lambda e=e, xf=xf: reference_loop(e, xf, n_steps, DELTA)
+            for p, dt in (('bf16', torch.bfloat16), ('fp16', torch.float16)):
+                variants[f'plain loop, {fname}, {p} autocast'] = lambda e=e, xf=xf, dt=dt: reference_loop_amp(e, xf, n_steps, DELTA, dt)
+            for p in ('fp32', 'bf16', 'fp16'):
+                variants[f'vmt_nb.langevin, {fname}, {p}'] = lambda e=e, xf=xf, p=p: langevin(e, xf, n_steps, DELTA, precision=p)
+        for f in variants.values(): f()  # warm-up
+        times = {k: [] for k in variants}
+        for _ in range(reps):
+            for k, f in variants.items(): times[k].append(timed(f, device))
+        flops = 2 * conv_flops(nets[torch.contiguous_format]) * batch * n_steps
+        best_plain = min(statistics.median(v) for k, v in times.items() if k.startswith('plain loop') and k.endswith('fp32'))
+        for k, ts in times.items():
+            med = statistics.median(ts)
+            rows.append(dict(width=w, batch=batch, variant=k, median_s=med, image_steps_per_s=batch * n_steps / med,
+                             gflops=flops / med / 1e9, speedup_vs_best_fp32_plain=best_plain / med))
+    return rows
+
+def iteration_precision_rows(precisions, reps, device, preset='mnist_cpu'):
+    "Seconds per training iteration of a CLI preset's networks and options, in each precision (random data)."
+    from vmt_nb.cli import PRESETS
+    p, rows = PRESETS[preset], []
+    for prec in precisions:
+        torch.manual_seed(0)
+        cfg = VMTConfig(**dict(p['cfg'], precision=prec))
+        data = torch.rand(4 * cfg.batch_size, 1, 28, 28) * 2 - 1
+        learn = Learner(EnergyConvMNIST(width=p['width']), GenConvMNIST(z_dim=p['z_dim'], init=p.get('init', 'official')),
+                        EncConvMNIST(z_dim=p['z_dim']), data, cfg, device=device)
+        learn.one_step()
+        ts = [timed(learn.one_step, device) for _ in range(reps)]
+        rows.append(dict(preset=preset, precision=prec, resolved=learn.precision, median_s=statistics.median(ts)))
+    base = rows[0]['median_s']
+    for r in rows: r['speedup_vs_fp32'] = base / r['median_s']
     return rows
 
 def make_learner(n_steps, batch, device):
@@ -130,6 +194,12 @@ def markdown(res):
             '| K | peak memory (MB) | growth over set-up (MB) |', '|---|---|---|']
     out += [f"| {r['K']} | {r['peak_mb']:.0f} | {r['growth_mb']:.0f} |" for r in res['memory']]
     out += ['', f"Peak memory at K = 60 over K = 5: ×{res['memory_ratio_60_vs_5']:.3f}."]
+    if 'precision' in res:
+        out += ['', '| energy network | variant | image-steps/s | vs best fp32 plain loop |', '|---|---|---|---|']
+        out += [f"| MNIST, width {r['width']} | {r['variant']} | {r['image_steps_per_s']:,.0f} | ×{r['speedup_vs_best_fp32_plain']:.2f} |"
+                for r in res['precision']]
+        out += ['', '| `mnist_cpu` training iteration | runs as | seconds | vs fp32 |', '|---|---|---|---|']
+        out += [f"| {r['precision']} | {r['resolved']} | {r['median_s']:.3f} | ×{r['speedup_vs_fp32']:.2f} |" for r in res['iteration_precision']]
     return '\n'.join(out)
 
 def main():
@@ -147,7 +217,7 @@ def main():
     if a._memory is not None: print(*peak_memory_one(a._memory, a.batch_iter, device)); return
     reps, steps = (3, 5) if a.quick else (7, 20)
     ks = [5, 15, 30, 60]
-    res = dict(machine=dict(device=str(device), cpu=platform.processor() or platform.machine(), threads=torch.get_num_threads(),
+    res = dict(machine=dict(device=str(device), cpu=cpu_model(), threads=torch.get_num_threads(),
                             torch=torch.__version__, load_before=os.getloadavg()[0]),
                flop_convention='2F per image per Langevin step, F = forward FLOPs (input gradients only)')
     res['matmul_gflops'] = matmul_flops(device) / 1e9
@@ -157,6 +227,12 @@ def main():
         r['fraction_of_matmul'] = r['gflops'] / res['matmul_gflops']
         print(f"  width {r['width']:.1f}  {r['variant']:48s} {r['image_steps_per_s']:8.0f} image-steps/s  "
               f"{r['gflops']:6.1f} GFLOP/s ({r['fraction_of_matmul']:.0%} of matmul)  x{r['speedup_vs_reference']:.2f}")
+    res['precision'] = precision_rows([1.0, 0.5], 100, steps, reps, device)
+    for r in res['precision']:
+        print(f"  width {r['width']:.1f}  {r['variant']:45s} {r['image_steps_per_s']:8.0f} image-steps/s  x{r['speedup_vs_best_fp32_plain']:.2f}")
+    res['iteration_precision'] = iteration_precision_rows(['fp32', 'bf16', 'fp16'], 5 if a.quick else 15, device)
+    for r in res['iteration_precision']:
+        print(f"  mnist_cpu iteration, {r['precision']} (runs as {r['resolved']}): {r['median_s']:.3f} s  x{r['speedup_vs_fp32']:.2f}")
     res['iteration'], res['iteration_fit'] = iteration_rows(ks, a.batch_iter, 2 if a.quick else 3, device)
     for r in res['iteration']: print(f"  K={r['K']:3d}: {r['median_s']:.3f} s per training iteration (batch {a.batch_iter})")
     f = res['iteration_fit']

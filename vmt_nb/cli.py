@@ -23,7 +23,7 @@ from .train import fit, Learner, VMTConfig, METHODS, save_checkpoint, load_check
 from .metrics2d import kl_data_ebm, kl_data_gen
 
 # %% ../nbs/07_cli.ipynb #96bc9113
-_TOY_CFG = dict(batch_size=256, n_chains=256, n_steps=20, delta=0.1, beta=1.0, sigma=0.1, lr_ebm=1e-3, lr_vae=1e-3)
+_TOY_CFG = dict(batch_size=256, n_chains=256, n_steps=20, delta=0.1, beta=1.0, sigma=0.1, ebm_reg=0.2, lr_ebm=1e-3, lr_vae=1e-3)
 _PAPER_28 = dict(batch_size=400, n_chains=400, n_steps=50, delta=0.001, langevin='official', beta=3.0, lr_ebm=0.009,
                  lr_vae=1e-4, lr_decay=0.98, decay_every=20 * 150, clamp=(-1., 1.))
 _PAPER_32 = dict(batch_size=250, n_chains=900, n_steps=15, delta=0.002, langevin='official', beta=2.0, lr_ebm=0.009,
@@ -32,9 +32,9 @@ _PAPER_32 = dict(batch_size=250, n_chains=900, n_steps=15, delta=0.002, langevin
 PRESETS = {
     'toy': dict(kind='toy', iters=1500, hidden=128, z_dim=2, cfg=_TOY_CFG),
     'toy_long': dict(kind='toy', iters=10_000, hidden=128, z_dim=2, cfg=_TOY_CFG),
-    'mnist_cpu': dict(kind='image', iters=2000, width=0.5, z_dim=32, n=10_000, init='torch',
+    'mnist_cpu': dict(kind='image', iters=2000, minutes=10, width=0.5, z_dim=32, n=10_000,
                       cfg=dict(batch_size=64, n_chains=64, n_steps=15, delta=1.0, langevin='official', ref_sigma=8.0,
-                               beta=1.0, lr_ebm=1e-3, lr_vae=1e-3, clamp=(-1., 1.))),
+                               beta=3.0, lr_ebm=1e-3, lr_vae=1e-3, clamp=(-1., 1.))),
     'mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, cfg=_PAPER_28),
     'fashion_mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, cfg=_PAPER_28),
     'cifar10': dict(kind='image', iters=200_000, width=1.0, z_dim=100, cfg=_PAPER_32),
@@ -132,7 +132,7 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
           out:str='runs/ring8', # output folder: checkpoint.pt, samples.png, metrics.json
           method:str='vmt', # vmt (Algorithm 1), short_run, coop or vae
           iters:int=None, # total iterations; default: the preset's
-          minutes:float=None, # stop after this many minutes of training even before `iters`
+          minutes:float=None, # stop after this many minutes of training even before `iters`; default: the preset's (if any)
           resume:bool=False, # continue the run saved in `out`
           seed:int=0, # random seed
           device:str=None, # cpu, cuda, cuda:1, ...; default: CUDA if available
@@ -143,6 +143,7 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
           options:dict=None): # `VMTConfig` fields over the preset's values, e.g. dict(delta=0.5, n_steps=30)
     "Train and write checkpoint.pt, samples.png and metrics.json to `out`; return the metrics."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; methods are {', '.join(METHODS)}")
+    if minutes is None: minutes = PRESETS.get(preset, {}).get('minutes')
     if minutes is not None: check_positive('minutes', minutes)
     out = Path(out)
     set_seed(seed)  # before the networks are built, so that their initial weights depend on the seed alone
@@ -170,7 +171,7 @@ def _cli_train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings,
                out:str='runs/ring8', # output folder: checkpoint.pt, samples.png, metrics.json
                method:str='vmt', # vmt (Algorithm 1), short_run, coop or vae
                iters:int=None, # total iterations; default: the preset's
-               minutes:float=None, # a training-time budget: stop after this many minutes even before --iters
+               minutes:float=None, # a training-time budget: stop after this many minutes even before --iters; default: the preset's
                resume:bool=False, # continue the run saved in --out
                seed:int=0, # random seed
                device:str=None, # cpu, cuda, cuda:1, ...; default: CUDA if available
@@ -219,7 +220,8 @@ def main(argv=None): # the command-line arguments; default: sys.argv[1:]
         if show:
             _, _, cfg, iters = build(a['data'], a['preset'], a['root'], load=False)
             cfg = VMTConfig(**{**cfg, **options, 'method': a['method'], 'seed': a['seed']})
-            return print(json.dumps(dict(iters=a['iters'] or iters, config=vars(cfg)), indent=1))
+            minutes = a['minutes'] or PRESETS[a['preset']].get('minutes')
+            return print(json.dumps(dict(iters=a['iters'] or iters, minutes=minutes, config=vars(cfg)), indent=1))
         m = train(**a, progress=not quiet, options=options)
     except (ValueError, FileNotFoundError) as e: _fail('vmt_nb_train', e)
     summary = ', '.join(f'{k}={v:.4g}' for k, v in _flat(m['final']).items())

@@ -49,10 +49,10 @@ def _cpu_has(probe): f = getattr(torch.cpu, probe, None); return bool(f is not N
 
 def resolve_precision(precision:str, # 'fp32', 'bf16', 'fp16' or 'auto'
                       device): # where the networks run
-    "The precision to run on `device`: 'auto' is bf16 where native, else fp32; an unsupported choice falls back to fp32."
+    "The precision to run on `device`: 'auto' is bf16 on a GPU with bf16, else fp32; an unsupported choice falls back to fp32."
     if precision not in PRECISIONS: raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     device = torch.device(device)
-    if precision == 'auto': return 'bf16' if native_bf16(device) else 'fp32'
+    if precision == 'auto': return 'bf16' if device.type == 'cuda' and native_bf16(device) else 'fp32'
     ok = dict(fp32=True, bf16=native_bf16(device), fp16=device.type == 'cuda' or (device.type == 'cpu' and _cpu_has('_is_amx_fp16_supported')))
     if not ok[precision]:
         warnings.warn(f"precision {precision!r} is not supported natively on {device}; running in fp32")

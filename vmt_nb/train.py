@@ -50,7 +50,7 @@ class VMTConfig:
     channels_last:bool=True   # images: networks and batches in channels-last memory format (about 1.2x faster Langevin
                               # steps on CPU for the MNIST energy, see benchmarks/); ignored for non-image data
     precision:str='fp32'      # the energy's arithmetic in Langevin and the EBM step: 'fp32', 'bf16', 'fp16' or 'auto'
-                              # (bf16 where native, else fp32); samples, updates and losses stay fp32
+                              # (bf16 on a GPU with bf16, else fp32); samples, updates and losses stay fp32
 
     def __post_init__(self):
         if self.method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
