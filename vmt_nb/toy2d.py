@@ -8,7 +8,7 @@ __all__ = ['toy_cfg', 'TimeBudgetCB', 'component_widths', 'mode_distance', 'near
            'family_table', 'target_counts']
 
 # %% ../nbs/10_toy2d.ipynb #f47426f9
-import base64, json, math, time, statistics
+import base64, json, math, time
 from pathlib import Path
 import numpy as np
 import torch
