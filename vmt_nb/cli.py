@@ -25,9 +25,9 @@ from .metrics2d import kl_data_ebm, kl_data_gen
 # %% ../nbs/07_cli.ipynb #96bc9113
 _TOY_CFG = dict(batch_size=256, n_chains=256, n_steps=20, delta=0.1, beta=1.0, sigma=0.1, ebm_reg=0.2, lr_ebm=1e-3, lr_vae=1e-3)
 _PAPER_28 = dict(batch_size=400, n_chains=400, n_steps=50, delta=0.001, langevin='official', beta=3.0, lr_ebm=0.009,
-                 lr_vae=1e-4, lr_decay=0.98, decay_every=20 * 150, clamp=(-1., 1.))
+                 lr_vae=1e-4, lr_decay=0.98, decay_every=20 * 150)
 _PAPER_32 = dict(batch_size=250, n_chains=900, n_steps=15, delta=0.002, langevin='official', beta=2.0, lr_ebm=0.009,
-                 lr_vae=2e-4, lr_decay=0.98, decay_every=20 * 200, clamp=(-1., 1.))
+                 lr_vae=2e-4, lr_decay=0.98, decay_every=20 * 200)
 
 PRESETS = {
     'toy': dict(kind='toy', iters=1500, hidden=128, z_dim=2, cfg=_TOY_CFG),
@@ -35,8 +35,8 @@ PRESETS = {
     'mnist_cpu': dict(kind='image', iters=2000, minutes=10, width=0.5, z_dim=32, n=10_000,
                       cfg=dict(batch_size=64, n_chains=64, n_steps=15, delta=1.0, langevin='official', ref_sigma=8.0,
                                beta=3.0, lr_ebm=1e-3, lr_vae=1e-3, clamp=(-1., 1.))),
-    'mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, cfg=_PAPER_28),
-    'fashion_mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, cfg=_PAPER_28),
+    'mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, enc_dropout=0.2, cfg=_PAPER_28),
+    'fashion_mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, enc_dropout=0.2, cfg=_PAPER_28),
     'cifar10': dict(kind='image', iters=200_000, width=1.0, z_dim=100, cfg=_PAPER_32),
 }
 IMAGE_DATA = ('mnist', 'fashion_mnist', 'cifar10')
@@ -60,7 +60,8 @@ def build(data:str, # a toy density (`ring8`, ...) or an image data set (`mnist`
         x = image_tensor(data, root, train=True, n=p.get('n'), download=download) if load else None
         E, G, Q = (EnergyConvCIFAR, GenConvCIFAR, EncConvCIFAR) if data == 'cifar10' else (EnergyConvMNIST, GenConvMNIST, EncConvMNIST)
         init = p.get('init', 'official')
-        nets = dict(energy=E(width=p['width']), gen=G(z_dim=p['z_dim'], init=init), enc=Q(z_dim=p['z_dim'], init=init))
+        drop = dict(dropout=p['enc_dropout']) if p.get('enc_dropout') and Q is EncConvMNIST else {}
+        nets = dict(energy=E(width=p['width']), gen=G(z_dim=p['z_dim'], init=init), enc=Q(z_dim=p['z_dim'], init=init, **drop))
         return nets, x, dict(p['cfg']), p['iters']
     raise ValueError(f"unknown data set {data!r}; 2D densities: {', '.join(TOY_DENSITIES)}; images: {', '.join(IMAGE_DATA)}")
 

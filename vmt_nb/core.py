@@ -11,8 +11,8 @@ __all__ = ['PRECISIONS', 'default_device', 'model_device', 'set_seed', 'native_b
 import functools, importlib, inspect, math, random, numbers, warnings
 import numpy as np
 import torch
-import matplotlib.pyplot as plt
-from torchvision.utils import make_grid
+# torchvision and pyplot are imported where they are used: they take seconds to import, and the CLI's
+# toy runs and `--help` need neither
 
 # %% ../nbs/00_core.ipynb #3cd1bc61
 def default_device(device=None): # a `torch.device`, a string such as 'cpu' or 'cuda:0', or None for the best available
@@ -151,6 +151,7 @@ def image_grid(x:torch.Tensor, # images (batch, channels, height, width) in [-1,
     if not isinstance(x, torch.Tensor) or x.dim() != 4 or x.shape[1] not in (1, 3):
         raise ValueError(f"x must be a tensor of shape (batch, 1 or 3, height, width), got "
                          f"{tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__}")
+    from torchvision.utils import make_grid
     nrow = nrow or max(1, math.ceil(math.sqrt(len(x))))
     return make_grid(from_pm1(x.detach().float().cpu()), nrow=nrow, padding=padding, pad_value=1.)
 
@@ -162,7 +163,9 @@ def show_images(x:torch.Tensor, # images (batch, channels, height, width) in [-1
                 figsize=(4, 4)): # the size of a new figure
     "Show a batch of images in [-1, 1] as one grid; return the axis."
     grid = image_grid(x, nrow)
-    if ax is None: _, ax = plt.subplots(figsize=figsize)
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=figsize)
     ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation='nearest')
     ax.set_axis_off()
     if title: ax.set_title(title)

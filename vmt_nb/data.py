@@ -13,8 +13,6 @@ import math, os, struct
 from pathlib import Path
 import numpy as np
 import torch
-import torchvision
-from torchvision import transforms
 from .core import *
 
 # %% ../nbs/01_data.ipynb #d4751050
@@ -276,6 +274,8 @@ def image_dataset(name:str, # 'mnist', 'fashion_mnist' or 'cifar10'
                   train:bool=True, # the training split (else the test split)
                   download:bool=None): # None: download only if missing; False: never
     "An image data set of (image in [-1, 1] (C, H, W), label) pairs."
+    import torchvision
+    from torchvision import transforms  # imported here: it takes seconds, and only image data needs it
     cls = getattr(torchvision.datasets, _info(name)[0])
     root = data_root(root)
     tfm = transforms.Compose([transforms.ToTensor(), _pm1])

@@ -156,7 +156,7 @@ class EnergyConv(nn.Module):
                  n_out:int=1, # outputs of the last (full-size) conv, summed into f
                  width:float=1.0, # multiplier of the hidden channel counts (0.5: half width)
                  arch:str='cifar', # hidden layers: a key of `ENERGY_ARCHS`
-                 init_std:float=0.005): # std of the N(0, std^2) conv weights (official: 0.005); biases 0
+                 init_std:float=0.005): # std of the N(0, std^2) conv weights (official: 0.005), biases 0; None: PyTorch's default init
         super().__init__()
         if arch not in ENERGY_ARCHS: raise ValueError(f"arch must be one of {sorted(ENERGY_ARCHS)}, got {arch!r}")
         if len(event_shape) != 3: raise ValueError(f"event_shape must be (C, H, W), got {event_shape!r}")
@@ -171,7 +171,7 @@ class EnergyConv(nn.Module):
         self.net = nn.Sequential(*layers, nn.Conv2d(c, n_out, hw))  # full-size conv = dense layer, no activation
         self.n_out, self.width, self.arch = n_out, width, arch
         for m in self.modules():
-            if isinstance(m, nn.Conv2d): nn.init.normal_(m.weight, 0., init_std); nn.init.zeros_(m.bias)
+            if isinstance(m, nn.Conv2d) and init_std is not None: nn.init.normal_(m.weight, 0., init_std); nn.init.zeros_(m.bias)
 
     def descriptor(self, x):
         "The authors' descriptor f(x) (high on data), summed over the outputs: (batch,)."
@@ -185,7 +185,7 @@ class EnergyConvCIFAR(EnergyConv):
     "The authors' CIFAR-10 energy ('cifar' descriptor): images (batch, 3, 32, 32) -> E (batch,)."
     def __init__(self,
                  width:float=1.0, # channel multiplier (0.5: half width)
-                 init_std:float=0.005): # std of the conv weights
+                 init_std:float=0.005): # std of the conv weights; None: PyTorch's default initialisation
         super().__init__((3, 32, 32), 1, width, 'cifar', init_std)
 
 @rebuildable
@@ -194,7 +194,7 @@ class EnergyConvMNIST(EnergyConv):
     def __init__(self,
                  width:float=1.0, # channel multiplier (0.5: half width)
                  arch:str='mnist', # 'mnist' (default: the official MNIST descriptor) or 'cifar'
-                 init_std:float=0.005): # std of the conv weights
+                 init_std:float=0.005): # std of the conv weights; None: PyTorch's default initialisation
         super().__init__((1, 28, 28), 100, width, arch, init_std)
 
 # %% ../nbs/02_energy.ipynb #d0f76cb7

@@ -94,6 +94,7 @@ def langevin(energy, # the energy E: (batch, *event) -> (batch,), low on data; a
              n_steps:int, # number of steps l (0 returns a detached copy of `x_init`)
              delta:float, # step size δ: drift δ²/2 ∇E, noise δ·U
              noise:bool=True, # add δ·U_t, U_t ~ N(0, I) (the paper); False: gradient descent (the authors' code)
+             noise_sigma:float=None, # the noise's scale instead of δ; smaller samples a colder law (short-run EBMs)
              ref_sigma:float=None, # if given, run on E(x) + ‖x‖²/(2 ref_sigma²) (the code's reference, 0.016)
              clamp:tuple=None, # (lo, hi): clamp x̃ after each step, e.g. (-1, 1) for images
              trace:bool=False, # also return per-step statistics
@@ -101,6 +102,8 @@ def langevin(energy, # the energy E: (batch, *event) -> (batch,), low on data; a
              precision:str='fp32'): # the energy's precision: 'fp32', 'bf16', 'fp16' or 'auto' (x̃ stays in its own dtype)
     "Eq. (6)(ii): `n_steps` Langevin steps from `x_init`; returns x̃ (detached), and a dict of per-step stats if `trace`."
     precision = _check_langevin_args(energy, x_init, n_steps, delta, ref_sigma, clamp, generator, precision)
+    if noise_sigma is not None: check_positive('noise_sigma', noise_sigma)
+    tau = delta if noise_sigma is None else noise_sigma
     h, stats = delta**2 / 2, []
     with frozen_params(energy), torch.inference_mode(False), torch.enable_grad():
         x = x_init.detach().clone()  # keeps the memory format
@@ -108,7 +111,7 @@ def langevin(energy, # the energy E: (batch, *event) -> (batch,), low on data; a
         for _ in range(n_steps):
             e, g = _grad_energy(energy, x, ref_sigma, precision)
             x.add_(g, alpha=-h)                                            # Eq. (6)(ii): drift −δ²/2 ∇E
-            if noise: x.add_(u.normal_(generator=generator), alpha=delta)  # Eq. (6)(ii): + δ U_t
+            if noise: x.add_(u.normal_(generator=generator), alpha=tau)    # Eq. (6)(ii): + δ U_t
             if clamp is not None: x.clamp_(*clamp)
             if trace: stats.append(_step_stats(e, g, x, x_init.detach()))
     return (x, _stack_stats(stats, x)) if trace else x

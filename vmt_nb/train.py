@@ -35,11 +35,13 @@ class VMTConfig:
     delta:float=0.1           # Langevin step size (δ)
     langevin:str='paper'      # 'paper': noisy Langevin on E; 'official': noise-free with the reference term
     ref_sigma:float=None      # reference σ of E + |x|²/(2σ²); None: the convention's own (official: 0.016)
+    noise_sigma:float=None    # 'paper' Langevin: the noise's scale instead of δ (a colder chain, as short-run EBMs use)
     clamp:tuple=None          # (lo, hi) to clamp Langevin samples to after each step, e.g. (-1, 1) for images
     init_scale:float=1.0      # short_run: chains start uniform in [-init_scale, init_scale]
     beta:float=1.0            # weight of KL(q(z|x̃) ‖ N(0, I)) in the VAE loss (the code's `weight_latent_loss`)
     sigma:float=2**-0.5       # observation σ of the generator; σ² = ½ is the authors' plain sum of squares
     ebm_reg:float=0.0         # weight of the energy-magnitude penalty (E(x_obs)² + E(x̃)²), 0 as in the paper
+    data_noise:float=0.0      # σ of Gaussian noise added to each data batch of the EBM step (short-run EBMs: 0.03)
     lr_ebm:float=1e-3         # Adam learning rate of the EBM
     lr_vae:float=1e-3         # Adam learning rate of the generator and encoder
     adam_beta1:float=0.5      # Adam β₁ of both optimisers, 0.5 as the authors
@@ -59,8 +61,9 @@ class VMTConfig:
         if not isinstance(self.n_steps, int) or isinstance(self.n_steps, bool) or self.n_steps < 0:
             raise ValueError(f"n_steps must be a non-negative integer, got {self.n_steps!r}")
         for k in ('delta', 'sigma', 'lr_ebm', 'lr_vae', 'lr_decay', 'init_scale'): check_positive(k, getattr(self, k))
-        for k in ('beta', 'ebm_reg', 'seed'): check_nonneg(k, getattr(self, k))
+        for k in ('beta', 'ebm_reg', 'data_noise', 'seed'): check_nonneg(k, getattr(self, k))
         if self.ref_sigma is not None: check_positive('ref_sigma', self.ref_sigma)
+        if self.noise_sigma is not None: check_positive('noise_sigma', self.noise_sigma)
         if self.lr_decay_vae is not None: check_positive('lr_decay_vae', self.lr_decay_vae)
         if not 0 <= self.adam_beta1 < 1: raise ValueError(f"adam_beta1 must be in [0, 1), got {self.adam_beta1!r}")
         langevin_kwargs(self.langevin)  # raises for an unknown convention
@@ -74,6 +77,7 @@ class VMTConfig:
         "Keyword arguments of `langevin` for this configuration."
         kw = dict(langevin_kwargs(self.langevin), delta=self.delta, clamp=self.clamp)
         if self.ref_sigma is not None: kw['ref_sigma'] = self.ref_sigma
+        if self.noise_sigma is not None: kw['noise_sigma'] = self.noise_sigma
         return kw
 
 # %% ../nbs/05_train.ipynb #470467e5
@@ -205,6 +209,7 @@ class TrainStep:
 
     def ebm_update(self, learn, x_obs, x_syn):
         "One Adam step on Eq. (7), `ebm_loss`: mean E(x_obs) - mean E(x̃) (+ the optional penalty)."
+        if learn.cfg.data_noise: x_obs = x_obs + learn.cfg.data_noise * torch.randn_like(x_obs)
         with learn.autocast(): loss, e_obs, e_syn = ebm_loss(learn.model.energy, x_obs, x_syn, learn.cfg.ebm_reg, energies=True)
         learn.opt['ebm'].zero_grad(set_to_none=True)
         sc = learn.scaler; sc.scale(loss).backward(); sc.step(learn.opt['ebm']); sc.update()  # plain steps unless fp16

@@ -257,7 +257,7 @@ class GenConvCIFAR(nn.Module):
 # %% ../nbs/04_vae.ipynb #bf605564
 @rebuildable
 class GenConvMNIST(nn.Module):
-    "The authors' MNIST generator ('mnist2'): z (batch, z_dim) -> images (batch, 1, 28, 28) in [-1, 1]."
+    "The authors' MNIST generator ('mnist'): z (batch, z_dim) -> images (batch, 1, 28, 28) in [-1, 1]."
     def __init__(self,
                  z_dim:int=100, # latent dimension d
                  bn_train_always:bool=True, # BatchNorm on batch statistics also in eval(), as the official code
@@ -306,7 +306,7 @@ class EncConvCIFAR(nn.Module):
 # %% ../nbs/04_vae.ipynb #80416a3b
 @rebuildable
 class EncConvMNIST(nn.Module):
-    "The authors' MNIST encoder ('mnist_web'): images (batch, 1, 28, 28) -> (mu, log_sigma), each (batch, z_dim)."
+    "The authors' MNIST encoder ('mnist'): images (batch, 1, 28, 28) -> (mu, log_sigma), each (batch, z_dim)."
     def __init__(self,
                  z_dim:int=100, # latent dimension d
                  dropout:float=0., # drop probability after each conv (official: 0.2, i.e. keep 0.8); train() only
