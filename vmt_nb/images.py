@@ -7,7 +7,7 @@ __all__ = ['HISTORY_PANELS', 'REPO_RAW', 'run_or_load', 'plot_history', 'results
            'interpolation', 'revision']
 
 # %% ../nbs/12_mnist.ipynb #dcac5716
-import json, os, urllib.request
+import json, urllib.request
 from pathlib import Path
 import torch
 from .core import *
