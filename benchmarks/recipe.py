@@ -3,7 +3,8 @@
 Trains one configuration (a preset of `vmt_nb.cli`, with overrides) for a number of iterations or a wall-clock budget and
 records what the issue's targets are about: wall-clock time, divergences, the range of the energies and of the Langevin
 gradient norms over the run, the per-batch diversity of x̂ and x̃, and the classifier Fréchet distance and score
-(`vmt_nb.metrics.classifier_metrics`) of x̂ and x̃. Each run appends one JSON row to `--out`.
+(`vmt_nb.metrics.classifier_metrics`) of x̂ and x̃, or for CIFAR-10 (no classifier) their Inception FID against the test
+images (`--fid_n`). Each run appends one JSON row to `--out`.
 
     python benchmarks/recipe.py --data mnist --preset mnist_cpu --seed 0 --out benchmarks/results/recipe.jsonl
     python benchmarks/recipe.py --tag old_delta --set delta=0.002 ref_sigma=0.016 --iters 1000 --threads 1 --out ...
@@ -41,6 +42,8 @@ def main():
     p.add_argument('--threads', type=int, default=None); p.add_argument('--n_eval', type=int, default=5000)
     p.add_argument('--eval_steps', type=int, nargs='*', default=[30],
                    help="also score x̃ from chains of these lengths at test time (the authors' test chains are longer than training's)")
+    p.add_argument('--fid_n', type=int, default=1000,
+                   help='data sets without a classifier (CIFAR-10): Inception FID of this many samples against as many test images (0: none)')
     p.add_argument('--root', default=os.environ.get('VMT_DATA')); p.add_argument('--tag', default='')
     p.add_argument('--out', default='benchmarks/results/recipe.jsonl')
     a = p.parse_args()
@@ -79,6 +82,17 @@ def main():
                 m = classifier_metrics(learn.sample(a.n_eval, n_steps=k).x_syn, a.data, a.root, device='cpu')
                 row[f'x_syn_{k}'] = dict(fd=m['fd'], score=m['score'])
         row['protocol'] = m['protocol']; row['eval_seconds'] = round(time.perf_counter() - t, 1)
+    elif a.fid_n:   # no classifier (CIFAR-10): the Inception FID of x̂ and x̃ against the first fid_n test images
+        from vmt_nb.data import image_tensor
+        from vmt_nb.metrics import fid_metric, fid_update
+        t = time.perf_counter()
+        s = learn.sample(a.fid_n)
+        fid = fid_update(fid_metric(device='cpu'), image_tensor(a.data, a.root, train=False, n=a.fid_n), real=True)
+        for k, xs in (('x_init', s.x_init), ('x_syn', s.x_syn)):
+            if k == 'x_syn' and a.method == 'vae': continue
+            fid.reset(); row[k] = dict(inception_fid=float(fid_update(fid, xs.cpu(), real=False).compute()))
+        row['protocol'] = dict(n_samples=a.fid_n, n_ref=a.fid_n, ref='test split', features=fid.source)
+        row['eval_seconds'] = round(time.perf_counter() - t, 1)
     with open(a.out, 'a') as f: f.write(json.dumps(row) + '\n')
     print(json.dumps({k: v for k, v in row.items() if k in ('tag', 'seed', 'iters', 'seconds', 'divergence_error', 'ranges') or k.startswith('x_')}))
 

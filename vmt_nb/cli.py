@@ -24,6 +24,8 @@ from .metrics2d import kl_data_ebm, kl_data_gen
 
 # %% ../nbs/07_cli.ipynb #96bc9113
 _TOY_CFG = dict(batch_size=256, n_chains=256, n_steps=20, delta=0.1, beta=1.0, sigma=0.1, ebm_reg=0.2, lr_ebm=1e-3, lr_vae=1e-3)
+_CPU_CFG = dict(batch_size=64, n_chains=64, n_steps=15, delta=1.0, langevin='official', ref_sigma=8.0, beta=3.0,
+                lr_ebm=1e-3, lr_vae=1e-3, clamp=(-1., 1.))
 _PAPER_28 = dict(batch_size=400, n_chains=400, n_steps=50, delta=0.001, langevin='official', beta=3.0, lr_ebm=0.009,
                  lr_vae=1e-4, lr_decay=0.98, decay_every=20 * 150)
 _PAPER_32 = dict(batch_size=250, n_chains=900, n_steps=15, delta=0.002, langevin='official', beta=2.0, lr_ebm=0.009,
@@ -32,9 +34,8 @@ _PAPER_32 = dict(batch_size=250, n_chains=900, n_steps=15, delta=0.002, langevin
 PRESETS = {
     'toy': dict(kind='toy', iters=1500, hidden=128, z_dim=2, cfg=_TOY_CFG),
     'toy_long': dict(kind='toy', iters=10_000, hidden=128, z_dim=2, cfg=_TOY_CFG),
-    'mnist_cpu': dict(kind='image', iters=2000, minutes=10, width=0.5, z_dim=32, n=10_000,
-                      cfg=dict(batch_size=64, n_chains=64, n_steps=15, delta=1.0, langevin='official', ref_sigma=8.0,
-                               beta=3.0, lr_ebm=1e-3, lr_vae=1e-3, clamp=(-1., 1.))),
+    'mnist_cpu': dict(kind='image', iters=2000, minutes=10, width=0.5, z_dim=32, n=10_000, cfg=_CPU_CFG),
+    'cifar10_cpu': dict(kind='image', iters=2000, minutes=10, width=0.25, z_dim=32, init='torch', cfg=dict(_CPU_CFG, lr_vae=5e-4)),
     'mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, enc_dropout=0.2, cfg=_PAPER_28),
     'fashion_mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, enc_dropout=0.2, cfg=_PAPER_28),
     'cifar10': dict(kind='image', iters=200_000, width=1.0, z_dim=100, cfg=_PAPER_32),
@@ -56,7 +57,7 @@ def build(data:str, # a toy density (`ring8`, ...) or an image data set (`mnist`
         nets = dict(energy=EnergyMLP(2, h), gen=GenMLP(zd, 2, h), enc=EncMLP(2, zd, h))
         return nets, toy_density(data), dict(p['cfg']), p['iters']
     if data in IMAGE_DATA:
-        if p['kind'] != 'image': raise ValueError(f"preset {preset!r} is for 2D densities; for images use mnist_cpu, mnist, fashion_mnist or cifar10")
+        if p['kind'] != 'image': raise ValueError(f"preset {preset!r} is for 2D densities; for images use mnist_cpu, cifar10_cpu, mnist, fashion_mnist or cifar10")
         x = image_tensor(data, root, train=True, n=p.get('n'), download=download) if load else None
         E, G, Q = (EnergyConvCIFAR, GenConvCIFAR, EncConvCIFAR) if data == 'cifar10' else (EnergyConvMNIST, GenConvMNIST, EncConvMNIST)
         init = p.get('init', 'official')
@@ -129,7 +130,7 @@ def image_metrics(learn, data:str, root=None, n:int=5000):
     return dict(out, protocol=protocol, n_steps=learn.cfg.n_steps), s
 
 def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, checkerboard, ...) or mnist, fashion_mnist, cifar10
-          preset:str='toy', # toy, toy_long, mnist_cpu, mnist, fashion_mnist, cifar10 (see the presets table)
+          preset:str='toy', # toy, toy_long, mnist_cpu, cifar10_cpu, mnist, fashion_mnist, cifar10 (see the presets table)
           out:str='runs/ring8', # output folder: checkpoint.pt, samples.png, metrics.json
           method:str='vmt', # vmt (Algorithm 1), short_run, coop or vae
           iters:int=None, # total iterations; default: the preset's
@@ -168,7 +169,7 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
 
 # %% ../nbs/07_cli.ipynb #4c33d969
 def _cli_train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, checkerboard, ...) or mnist, fashion_mnist, cifar10
-               preset:str='toy', # toy, toy_long, mnist_cpu, mnist, fashion_mnist, cifar10
+               preset:str='toy', # toy, toy_long, mnist_cpu, cifar10_cpu, mnist, fashion_mnist, cifar10
                out:str='runs/ring8', # output folder: checkpoint.pt, samples.png, metrics.json
                method:str='vmt', # vmt (Algorithm 1), short_run, coop or vae
                iters:int=None, # total iterations; default: the preset's

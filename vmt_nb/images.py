@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['HISTORY_PANELS', 'REPO_RAW', 'run_or_load', 'plot_history', 'results_file', 'read_jsonl', 'gen_batch',
-           'interpolation', 'revision']
+           'interpolation', 'revision', 'fid_report']
 
 # %% ../nbs/12_mnist.ipynb #dcac5716
 import json, urllib.request
@@ -102,3 +102,29 @@ def revision(learn, # a trained `Learner` with a generator and an energy
     x = torch.stack(xs, 1)
     with torch.no_grad(): e = learn.model.energy(x.flatten(0, 1)).view(n, k + 1)
     return x, e
+
+# %% ../nbs/12_mnist.ipynb #ad31b488
+def fid_report(learn, # a trained image `Learner` (or anything with `sample(n)` and `step`)
+               data:str, # its data set: 'mnist', 'fashion_mnist' or 'cifar10'
+               n:int=1000, # samples, test images (the reference) and training images (the floor)
+               path=None, # a JSON file: read if it exists, else written with the result
+               root=None, # image data root
+               seed:int=0, # seed of the sampling
+               feature=None): # a feature module instead of Inception (tests)
+    "Inception FID of `n` x̂ and `n` x̃, and of `n` training images (the protocol's floor), against `n` test images."
+    if path is not None and Path(path).is_file(): return json.loads(Path(path).read_text())
+    from vmt_nb.metrics import fid_metric, fid_update
+    from vmt_nb.data import image_tensor
+    torch.manual_seed(seed)
+    s = learn.sample(n)
+    fid = fid_update(fid_metric(feature=feature), image_tensor(data, root, train=False, n=n), real=True)
+    sets = dict(x_init=s.x_init, x_syn=s.x_syn, train=image_tensor(data, root, train=True, n=n))
+    scores = {}
+    for k, x in sets.items():   # the test images' statistics are kept across reset()
+        fid.reset(); scores[k] = float(fid_update(fid, x.cpu(), real=False).compute())
+    res = dict(fid=scores, protocol=dict(data=data, n_samples=n, ref=f'the first {n} test images',
+                                         floor=f'the first {n} training images', features=fid.source, seed=seed, iters=learn.step))
+    if path is not None:
+        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f'.{path.name}.tmp'); tmp.write_text(json.dumps(res, indent=1)); tmp.replace(path)
+    return res
