@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['HISTORY_PANELS', 'REPO_RAW', 'run_or_load', 'plot_history', 'results_file', 'read_jsonl', 'gen_batch',
-           'interpolation', 'revision', 'fid_report']
+           'interpolation', 'revision', 'show_figure7', 'fid_report']
 
 # %% ../nbs/12_mnist.ipynb #dcac5716
 import json, urllib.request
@@ -102,6 +102,24 @@ def revision(learn, # a trained `Learner` with a generator and an energy
     x = torch.stack(xs, 1)
     with torch.no_grad(): e = learn.model.energy(x.flatten(0, 1)).view(n, k + 1)
     return x, e
+
+# %% ../nbs/12_mnist.ipynb #5500f8fd
+def show_figure7(learn, # a trained image `Learner`
+                 n_pairs:int=4, # (a): rows of `interpolation`
+                 n:int=10, # (a): images per row
+                 n_rev:int=4): # (b): samples of `revision`
+    "Draw Figure 7: (a) `interpolation` as x̂ and x̃ grids, (b) `revision` step by step; return (b)'s energies (n_rev, l + 1)."
+    import matplotlib.pyplot as plt
+    xi, xs = interpolation(learn, n_pairs=n_pairs, n=n)
+    fig, axs = plt.subplots(1, 2, figsize=(12, 5))
+    show_images(xi.flatten(0, 1), nrow=n, ax=axs[0], title=r'(a) $\hat x = g(z)$ along lines in $z$')
+    show_images(xs.flatten(0, 1), nrow=n, ax=axs[1], title=r'(a) each revised: $\tilde x$')
+    plt.tight_layout(); plt.show()
+    x, e = revision(learn, n=n_rev)
+    show_images(x.flatten(0, 1), nrow=x.shape[1], figsize=(12, 3.5),
+                title=r'(b) Langevin revision, left to right: $\hat x = \tilde x_0, \tilde x_1, \ldots, \tilde x_{%d}$' % (x.shape[1] - 1))
+    plt.show()
+    return e
 
 # %% ../nbs/12_mnist.ipynb #ad31b488
 def fid_report(learn, # a trained image `Learner` (or anything with `sample(n)` and `step`)
