@@ -128,6 +128,7 @@ def run_member(dist, # a density of the family
                cbs=(), # extra callbacks (e.g. one that swaps in another training step)
                n_samples:int=2000, # samples x̂ and x̃ for the nearness metrics
                threads:int=1, # torch threads
+               device='cpu', # where to train: the CPU even beside a GPU, since the budget and the protocol are CPU time
                **kwargs): # fields of `VMTConfig` overriding the toy preset
     "Train on `dist` for `budget` CPU seconds with the toy preset's options; the metrics, the learner and final samples."
     torch.set_num_threads(threads)
@@ -136,7 +137,7 @@ def run_member(dist, # a density of the family
     tb, guard, keep = TimeBudgetCB(budget, every, _evaluate(dist)), DivergenceGuardCB(), _Keep()
     err = None
     try: fit(**toy_nets(p['hidden'], p['z_dim']), data=dist, n_iters=10**9, method=method, cbs=[tb, guard, keep, *cbs],
-             seed=seed, init_scale=dist.lim, **cfg)
+             seed=seed, init_scale=dist.lim, device=device, **cfg)
     except DivergenceError as e: err = str(e)
     learn, m = keep.learn, keep.learn.model
     r = dict(member=dist.name, method=method, seed=seed, budget=budget, overrides=kwargs, config=cfg, iters=learn.step,
