@@ -84,7 +84,10 @@ class VMTConfig:
 # %% ../nbs/05_train.ipynb #470467e5
 class TensorBatches:
     "Shuffled minibatches of the tensor `x`; the order depends only on (`seed`, epoch), so the state is two integers."
-    def __init__(self, x:torch.Tensor, batch_size:int, seed:int=0):
+    def __init__(self,
+                 x:torch.Tensor, # the data set, (N, ...), on the device to train on
+                 batch_size:int, # examples per batch (at most N)
+                 seed:int=0): # seed of the per-epoch permutations
         check_positive('batch_size', batch_size, integer=True)
         if len(x) < batch_size: raise ValueError(f"batch_size ({batch_size}) must not exceed the data set's size ({len(x)})")
         self.x, self.bs, self.seed, self.epoch, self.pos, self._perm = x, batch_size, seed, 0, 0, None
@@ -105,24 +108,39 @@ class TensorBatches:
         self.pos += self.bs
         return self.x[idx]
 
-    def state_dict(self): return dict(epoch=self.epoch, pos=self.pos)
-    def load_state_dict(self, sd): self.epoch, self.pos = sd['epoch'], sd['pos']
+    def state_dict(self):
+        "The position in the data: the epoch and the offset in its permutation."
+        return dict(epoch=self.epoch, pos=self.pos)
+
+    def load_state_dict(self, sd:dict): # a `state_dict` of this class
+        "Continue from the position in `sd`."
+        self.epoch, self.pos = sd['epoch'], sd['pos']
 
 # %% ../nbs/05_train.ipynb #901cb365
 class DensityBatches:
     "Fresh samples from a density with `.sample(n, generator)`; batch `i` depends only on (`seed`, `i`)."
-    def __init__(self, dist, batch_size:int, seed:int=0, device=None):
+    def __init__(self,
+                 dist, # a density with `.sample(n, generator)`, e.g. `vmt_nb.data.toy_density('ring8')`
+                 batch_size:int, # examples per batch
+                 seed:int=0, # with the batch index, seeds the generator of each batch
+                 device=None): # where the batches go; default: CUDA if available
         check_positive('batch_size', batch_size, integer=True)
         self.dist, self.bs, self.seed, self.i, self.device = dist, batch_size, seed, 0, default_device(device)
         self.event_shape = tuple(getattr(dist, 'event_shape', ()))
 
     def next(self):
+        "The next batch: `batch_size` fresh samples."
         g = torch.Generator().manual_seed(self.seed * 100_003 + self.i)
         self.i += 1
         return self.dist.sample(self.bs, generator=g).to(self.device)
 
-    def state_dict(self): return dict(i=self.i)
-    def load_state_dict(self, sd): self.i = sd['i']
+    def state_dict(self):
+        "The position: the number of batches drawn so far."
+        return dict(i=self.i)
+
+    def load_state_dict(self, sd:dict): # a `state_dict` of this class
+        "Continue from the position in `sd`."
+        self.i = sd['i']
 
 # %% ../nbs/05_train.ipynb #b6271b4b
 def as_batches(data, # a tensor (N, ...), a torch Dataset of (x, label) or x, a density with `.sample`, or batches
@@ -149,7 +167,7 @@ def get_rng_state():
                 numpy=dict(keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos), has_gauss=int(has_gauss), gauss=float(gauss)),
                 python=dict(version=version, state=torch.tensor(pstate, dtype=torch.int64), gauss=pgauss))
 
-def set_rng_state(s:dict):
+def set_rng_state(s:dict): # random states from `get_rng_state`
     "Restore random states saved by `get_rng_state`."
     torch.set_rng_state(s['torch'].cpu())
     if s['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all([t.cpu() for t in s['cuda']])
@@ -198,17 +216,26 @@ def spread(x:torch.Tensor, # a batch (n, ...)
 class TrainStep:
     "Shared parts of the training steps: proposals, Langevin revision, the EBM and VAE updates."
     needs = ()
-    def propose(self, learn, n):
+    def propose(self,
+                learn, # the `Learner` (its generator and device)
+                n:int): # number of proposals
         "Ancestral samples x̂ = g(ẑ), ẑ ~ N(0, I) (Eq. 6(i))."
         gen = learn.model.gen
         return gen(torch.randn(n, gen.z_dim, device=learn.device))
 
-    def revise(self, learn, x_init, n_steps=None, trace=True):
+    def revise(self,
+               learn, # the `Learner` (its energy and sampler options)
+               x_init:torch.Tensor, # the proposals x̂
+               n_steps:int=None, # Langevin steps; default: `learn.cfg.n_steps`
+               trace:bool=True): # also return the per-step statistics of `langevin`
         "Langevin revision of `x_init` on the current energy (Eq. 6(ii))."
         k = learn.cfg.n_steps if n_steps is None else n_steps
         return langevin(learn.model.energy, x_init, k, trace=trace, **learn.sampler_kwargs())
 
-    def ebm_update(self, learn, x_obs, x_syn):
+    def ebm_update(self,
+                   learn, # the `Learner` (its energy, optimiser and options)
+                   x_obs:torch.Tensor, # a data batch
+                   x_syn:torch.Tensor): # the revised samples x̃ (constants)
         "One Adam step on Eq. (7), `ebm_loss`: mean E(x_obs) - mean E(x̃) (+ the optional penalty)."
         if learn.cfg.data_noise: x_obs = x_obs + learn.cfg.data_noise * torch.randn_like(x_obs)
         with learn.autocast(): loss, e_obs, e_syn = ebm_loss(learn.model.energy, x_obs, x_syn, learn.cfg.ebm_reg, energies=True)
@@ -216,17 +243,22 @@ class TrainStep:
         sc = learn.scaler; sc.scale(loss).backward(); sc.step(learn.opt['ebm']); sc.update()  # plain steps unless fp16
         return dict(ebm_loss=loss.detach(), e_obs=e_obs.mean(), e_syn=e_syn.mean())
 
-    def vae_update(self, learn, x):
+    def vae_update(self,
+                   learn, # the `Learner` (its generator, encoder, optimiser and options)
+                   x:torch.Tensor): # the VAE's training examples: x̃ for VMT, the data for the VAE baseline
         "One Adam step on the β-weighted negative ELBO of `x` (Eq. 9), over generator and encoder."
         out = vae_loss(learn.model.gen, learn.model.enc, x, beta=learn.cfg.beta, sigma=learn.cfg.sigma)
         learn.opt['vae'].zero_grad(set_to_none=True); out['loss'].backward(); learn.opt['vae'].step()
         return dict(vae_loss=out['loss'].detach(), recon=out['recon'].detach(), kl=out['kl'].detach())
 
-    def diverged(self, learn):
+    def diverged(self, learn): # the `Learner`, after the Langevin revision
         "A NaN statistic that tells the divergence guard the chain left the finite numbers (no update is made)."
         return None if torch.isfinite(learn.x_syn).all() else dict(x_syn=float('nan'))
 
-    def langevin_stats(self, x_init, x_syn, tr):
+    def langevin_stats(self,
+                       x_init:torch.Tensor, # the proposals x̂
+                       x_syn:torch.Tensor, # the revised samples x̃
+                       tr:dict): # the trace of `langevin`
         "Mean E(x̂) and the last drift-gradient norm from the trace; mean ‖x̃ - x̂‖; the diversity of x̂ and x̃."
         out = dict(dist=(x_syn - x_init).flatten(1).norm(dim=1).mean(), div_init=spread(x_init), div_syn=spread(x_syn))
         if len(tr['energy']) == 0: return out  # K = 0: x̃ = x̂
@@ -248,7 +280,10 @@ class VMTStep(TrainStep):
 class ShortRunStep(TrainStep):
     "Short-run EBM (Nijkamp et al. 2019): Langevin from uniform noise, EBM step only."
     needs = ('energy',)
-    def propose(self, learn, n):
+    def propose(self,
+                learn, # the `Learner` (its options, event shape and device)
+                n:int): # number of starting points
+        "Uniform noise on [-init_scale, init_scale]^D."
         s = learn.cfg.init_scale
         return ((torch.rand(n, *learn.event_shape, device=learn.device) * 2 - 1) * s).contiguous(memory_format=learn.fmt)
     def __call__(self, learn, x_obs):
@@ -277,7 +312,13 @@ class CoopStep(TrainStep):
 class VAEStep(TrainStep):
     "A VAE trained on the data alone (the Langevin-free baseline)."
     needs = ('gen', 'enc')
-    def revise(self, learn, x_init, n_steps=None, trace=True): return (x_init.detach(), {}) if trace else x_init.detach()
+    def revise(self,
+               learn, # the `Learner` (unused: there is no energy)
+               x_init:torch.Tensor, # the proposals x̂, returned as they are
+               n_steps:int=None, # unused
+               trace:bool=True): # also return an empty trace
+        "No revision: x̃ = x̂."
+        return (x_init.detach(), {}) if trace else x_init.detach()
     def __call__(self, learn, x_obs): return self.vae_update(learn, x_obs)
 
 STEPS = dict(vmt=VMTStep, short_run=ShortRunStep, coop=CoopStep, vae=VAEStep)
@@ -291,7 +332,14 @@ class Samples(NamedTuple):
 
 class Learner:
     "Algorithm 1 (or a baseline) as a loop of `step` calls with callbacks."
-    def __init__(self, energy=None, gen=None, enc=None, data=None, cfg:VMTConfig=None, cbs=(), device=None):
+    def __init__(self,
+                 energy:nn.Module=None, # the energy network E(x) (low on data)
+                 gen:nn.Module=None, # the generator g(z)
+                 enc:nn.Module=None, # the encoder q(z|x) returning (mu, log_sigma)
+                 data=None, # a tensor (N, ...), a Dataset, or a density with .sample; None: sampling only
+                 cfg:VMTConfig=None, # the options; default `VMTConfig()`
+                 cbs=(), # callbacks
+                 device=None): # where to train; default: CUDA if available
         self.cfg = cfg or VMTConfig()
         self.device = default_device(device)
         nets = dict(energy=energy, gen=gen, enc=enc)
@@ -329,9 +377,12 @@ class Learner:
         sched = lambda o, g: torch.optim.lr_scheduler.LambdaLR(o, lambda t: g ** (t / c.decay_every))
         return opt, {k: sched(o, gamma[k]) for k, o in opt.items()}
 
-    def add_cb(self, cb): self.cbs.append(cb); cb.learn = self; return cb
+    def add_cb(self, cb:Callback): # a callback; it gets `cb.learn`
+        "Add a callback to this learner; return it."
+        self.cbs.append(cb); cb.learn = self; return cb
 
-    def callback(self, event):
+    def callback(self, event:str): # 'before_fit', 'before_step', 'after_langevin', 'check_step', 'after_step' or 'after_fit'
+        "Call `event` on every callback that has it, lowest `order` first."
         for cb in sorted(self.cbs, key=lambda c: c.order):
             f = getattr(cb, event, None)
             if f is not None: f()
@@ -376,7 +427,9 @@ class Learner:
                     sched={k: s.state_dict() for k, s in self.sched.items()}, scaler=self.scaler.state_dict(),
                     batches=None if self.batches is None else self.batches.state_dict(), rng=get_rng_state(), history=self.history)
 
-    def load_state_dict(self, sd, rng=True):
+    def load_state_dict(self,
+                        sd:dict, # a state from `state_dict` (or a checkpoint)
+                        rng:bool=True): # also restore the random states of torch, NumPy and Python
         "Restore a state from `state_dict` (and the random state, if `rng`)."
         if sd.get('format') != 'vmt_nb.train/1': raise ValueError("not a vmt_nb training checkpoint (format key missing)")
         if sd['config']['method'] != self.cfg.method:
@@ -389,7 +442,9 @@ class Learner:
         self.step, self.history = sd['step'], list(sd['history'])
         if rng: set_rng_state(sd['rng'])
 
-    def save(self, path): return save_checkpoint(self.state_dict(), path)
+    def save(self, path): # the checkpoint file, written atomically
+        "Save `state_dict` to `path`."
+        return save_checkpoint(self.state_dict(), path)
 
     @classmethod
     def from_checkpoint(cls, path, # a checkpoint written by `CheckpointCB`, `Learner.save` or `vmt_nb_train`
@@ -427,7 +482,10 @@ class Learner:
 class ProgressCB(Callback):
     "A tqdm progress bar showing the latest statistics."
     order = 50
-    def __init__(self, keys=('ebm_loss', 'e_obs', 'e_syn', 'vae_loss'), every:int=10): self.keys, self.every = keys, every
+    def __init__(self,
+                 keys=('ebm_loss', 'e_obs', 'e_syn', 'vae_loss'), # the statistics shown on the bar
+                 every:int=10): # iterations between updates of the statistics
+        self.keys, self.every = keys, every
     def before_fit(self): self.bar = tqdm(total=self.n_iters, initial=self.learn.step, dynamic_ncols=True)
     def after_step(self):
         self.bar.update(self.learn.step - self.bar.n)
@@ -438,7 +496,10 @@ class ProgressCB(Callback):
 class CheckpointCB(Callback):
     "Save the whole training state to `path` every `every` iterations and at the end."
     order = 40
-    def __init__(self, path, every:int=100): self.path, self.every = Path(path), check_positive('every', every, integer=True)
+    def __init__(self,
+                 path, # the checkpoint file
+                 every:int=100): # iterations between checkpoints
+        self.path, self.every = Path(path), check_positive('every', every, integer=True)
     def after_step(self):
         if self.learn.step % self.every == 0: self.learn.save(self.path)
     def after_fit(self):
@@ -447,7 +508,8 @@ class CheckpointCB(Callback):
 class TimeLimitCB(Callback):
     "Stop training cleanly once `seconds` of wall-clock time have passed since `fit` started (a resumed run starts afresh)."
     order = 60
-    def __init__(self, seconds:float): self.seconds = check_positive('seconds', seconds)
+    def __init__(self, seconds:float): # the wall-clock budget
+        self.seconds = check_positive('seconds', seconds)
     def before_fit(self): self.t0 = time.perf_counter()
     def after_step(self):
         if time.perf_counter() - self.t0 >= self.seconds: raise CancelFitException()
@@ -475,7 +537,8 @@ class DivergenceGuardCB(Callback):
     def after_step(self):
         if self.learn.step % self.snapshot_every == 0: self.snapshot()
 
-    def problem(self, stats):
+    def problem(self, stats:dict): # one iteration's statistics
+        "Why these statistics count as divergence, or None."
         bad = [k for k, v in stats.items() if not math.isfinite(v)]
         if bad: return f"non-finite {', '.join(bad)}"
         if self.max_gap is not None and 'e_obs' in stats and abs(stats['e_obs'] - stats['e_syn']) > self.max_gap:
