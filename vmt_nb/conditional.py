@@ -162,14 +162,16 @@ class CondUNet(nn.Module):
         for i, u in enumerate(self.ups): h = u(h if i == 0 else torch.cat([h, skips[-1 - i]], 1))
         return h
 
-# %% ../nbs/08_conditional.ipynb #0278c112
+# %% ../nbs/08_conditional.ipynb #3b64a7b0
 class _ResBlock(nn.Module):
-    "conv 3x3, leaky ReLU, conv 3x3, plus a 1x1 skip (strided if `down`), then leaky ReLU."
+    "conv 3x3 (stride 2 if `down`), leaky ReLU, conv 3x3, plus a shortcut (2x2 average pool if `down`, then 1x1 conv), leaky ReLU."
     def __init__(self, c_in, c_out, down):
         super().__init__()
-        s = 2 if down else 1
-        self.body = nn.Sequential(nn.Conv2d(c_in, c_out, 3, s, 1), _lrelu(), nn.Conv2d(c_out, c_out, 3, 1, 1))
-        self.skip = nn.Conv2d(c_in, c_out, 1, s) if down or c_in != c_out else nn.Identity()
+        self.body = nn.Sequential(nn.Conv2d(c_in, c_out, 3, 2 if down else 1, 1), _lrelu(), nn.Conv2d(c_out, c_out, 3, 1, 1))
+        # the pooled shortcut of ResNet-D, not a strided 1x1 conv: that one's backward crashed (segfault) in
+        # channels-last memory format on this project's CPU with torch 2.14 (8 -> 16 channels at 64x64)
+        proj = nn.Conv2d(c_in, c_out, 1) if c_in != c_out else nn.Identity()
+        self.skip = nn.Sequential(nn.AvgPool2d(2), proj) if down else proj
         self.act = _lrelu()
 
     def forward(self, x): return self.act(self.body(x) + self.skip(x))
