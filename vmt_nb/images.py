@@ -41,7 +41,9 @@ def results_file(rel:str): # a path relative to the repository root, e.g. 'bench
         except OSError as e: raise FileNotFoundError(f"{rel} is neither in a working copy of vmt_nb nor downloadable ({e})") from None
     return dest
 
-def read_jsonl(path): return [json.loads(l) for l in Path(path).read_text().splitlines() if l.strip()]
+def read_jsonl(path): # a file of one JSON object per line
+    "The rows of a JSON-lines file, as dicts."
+    return [json.loads(l) for l in Path(path).read_text().splitlines() if l.strip()]
 
 # %% ../nbs/12_mnist.ipynb #4cb57a40
 @torch.no_grad()

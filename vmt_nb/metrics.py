@@ -78,7 +78,7 @@ class SmallCNN(nn.Module):
     "conv-BN-ReLU-pool ×3 (28→14→7→3) and a hidden ReLU layer (`body`: the features), then the class logits (`head`)."
     def __init__(self, width:int=16, # channels of the first block; doubled in each next one
                  feat_dim:int=128, # features: the penultimate layer's width
-                 n_classes:int=10):
+                 n_classes:int=10): # classes (outputs of `head`)
         super().__init__()
         self.body = nn.Sequential(*_block(1, width), *_block(width, 2 * width), *_block(2 * width, 4 * width),
                                   nn.Flatten(), nn.Linear(4 * width * 9, feat_dim), nn.ReLU())
@@ -104,7 +104,7 @@ def classifier_features(clf:SmallCNN, # a classifier with `body` (features) and 
 def accuracy(clf:SmallCNN, # the classifier
              x:torch.Tensor, # images (N, 1, 28, 28) in [-1, 1]
              y:torch.Tensor, # their labels (N,)
-             batch_size:int=1000):
+             batch_size:int=1000): # images per forward pass
     "The fraction of `x` that `clf` labels `y`."
     return float((classifier_features(clf, x, batch_size)[1].argmax(1) == y.cpu()).double().mean())
 
@@ -212,7 +212,7 @@ def reference_stats(clf:SmallCNN, # the classifier of `name` (from `classifier`)
                     ref:str='test', # the reference split: 'test' or 'train'
                     root=None, # data root
                     download:bool=None, # as in `image_dataset`
-                    batch_size:int=1000):
+                    batch_size:int=1000): # images per forward pass
     "Feature mean, covariance and size of a split under `clf`; cached beside the classifier, keyed to its weights."
     _check_name(name); _check_ref(ref)
     key, path = _digest(clf), clf.info.get('path')
@@ -235,7 +235,7 @@ def classifier_metrics(x:torch.Tensor, # samples (N, 1, 28, 28) in [-1, 1], N >=
                        clip:bool=True, # clamp the samples to [-1, 1] first
                        device=None, # default: `default_device()`
                        download:bool=None, # as in `image_dataset`
-                       batch_size:int=1000):
+                       batch_size:int=1000): # images per forward pass
     "Classifier Fréchet distance `fd` and classifier score `score` of samples `x` against a split of `name`, with their `protocol`."
     _check_name(name); _check_ref(ref)
     check_shape('x', x, image_shape(name)); check_finite('x', x)
@@ -335,7 +335,7 @@ def fid_metric(weights=None, # a path, None (search) or 'torchmetrics': see `fid
 def fid_update(metric, # from `fid_metric`
                x:torch.Tensor, # images (N, 1 or 3, H, W) in [-1, 1]
                real:bool, # reference images (True) or samples (False)
-               batch_size:int=50):
+               batch_size:int=50): # images per forward pass
     "Add the features of `x` to the real or the sample statistics of `metric`."
     check_positive('batch_size', batch_size, integer=True)
     for b in fid_images(x).split(batch_size): metric.update(b.to(metric.device), real=real)
@@ -346,7 +346,8 @@ def inception_fid(x:torch.Tensor, # samples (N, 1 or 3, H, W) in [-1, 1], N >= 2
                   ref:torch.Tensor, # reference images, same layout, at least 2
                   weights=None, # a path, None (search) or 'torchmetrics': see `fid_feature`
                   feature:nn.Module=None, # a feature module instead of the Inception network
-                  batch_size:int=50, device=None):
+                  batch_size:int=50, # images per forward pass
+                  device=None): # default: `default_device()`
     "FID of samples `x` against images `ref` through torchmetrics, with its `protocol`."
     for name, t in (('x', x), ('ref', ref)):
         fid_images(t)

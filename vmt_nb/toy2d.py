@@ -99,7 +99,7 @@ class RefEnergy(torch.nn.Module):
         super().__init__(); self.energy, self.ref_sigma = energy, ref_sigma
     def forward(self, x): return self.energy(x) + x.pow(2).sum(-1) / (2 * self.ref_sigma**2)
 
-def model_energy(learn):
+def model_energy(learn): # a trained `Learner`
     "The learner's energy as a density: the network, plus the sampler's Gaussian reference if the options have one."
     ref = learn.cfg.sampler_kwargs().get('ref_sigma')
     return learn.model.energy if ref is None else RefEnergy(learn.model.energy, ref)
@@ -155,7 +155,11 @@ def run_member(dist, # a density of the family
 def _b64(a:np.ndarray): return base64.b64encode(np.ascontiguousarray(a).tobytes()).decode()
 def _unb64(s:str, dtype, shape): return np.frombuffer(base64.b64decode(s), dtype=dtype).reshape(shape).copy()
 
-def snapshot(dist, learn, s, n:int=64, n_pts:int=300):
+def snapshot(dist, # the density (its `.lim` sets the grid)
+             learn, # the trained `Learner`
+             s, # its `Samples` (x̂ and x̃)
+             n:int=64, # grid points per axis of the stored log π_α
+             n_pts:int=300): # points of x̂ and x̃ kept
     "A compact view of a run: log π_α on an n×n grid (uint8, 0.05 nats a level, 12.75 nats deep), x̂ and x̃ (float16), in base64."
     out = dict(n=n)
     if 'energy' in learn.model:
@@ -166,7 +170,7 @@ def snapshot(dist, learn, s, n:int=64, n_pts:int=300):
     for k, x in (('x_hat', s.x_init), ('x_syn', s.x_syn)): out[k] = _b64(x[:n_pts].cpu().clamp(-1e4, 1e4).half().numpy())
     return out
 
-def unsnapshot(v:dict):
+def unsnapshot(v:dict): # a `snapshot`
     "log π_α (n, n) (None if the run has no EBM), x̂ and x̃ (n_pts, 2) from a `snapshot`."
     lp = None if 'log_pi' not in v else v['log_pi_max'] - 0.05 * _unb64(v['log_pi'], np.uint8, (v['n'], v['n'])).astype(np.float32)
     return lp, _unb64(v['x_hat'], np.float16, (-1, 2)).astype(np.float32), _unb64(v['x_syn'], np.float16, (-1, 2)).astype(np.float32)
