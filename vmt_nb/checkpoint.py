@@ -6,7 +6,7 @@
 __all__ = ['CheckpointError', 'prev_path', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/04b_checkpoint.ipynb #cd0ef019
-import os, pickle, re
+import errno, os, pickle, re
 from pathlib import Path
 import torch
 from .core import *
@@ -70,4 +70,7 @@ def load_checkpoint(path, # a file written by `save_checkpoint`
     if not path.is_file(): raise FileNotFoundError(f"no checkpoint at {path}")
     try: return torch.load(path, map_location=default_device(device or 'cpu'), weights_only=True)
     except (RuntimeError, EOFError, KeyError, ValueError, pickle.UnpicklingError, UnicodeDecodeError) as e:
+        raise _load_error(path, e) from None
+    except OSError as e:  # the zip reader's answer to some truncated files; other OSErrors (permissions, I/O) stay as they are
+        if e.errno != errno.EINVAL: raise
         raise _load_error(path, e) from None
