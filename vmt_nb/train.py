@@ -6,8 +6,9 @@
 __all__ = ['METHODS', 'STEPS', 'RESUME_MAY_CHANGE', 'HISTORY_PANELS', 'VMTConfig', 'spread', 'TrainStep', 'VMTStep',
            'ShortRunStep', 'CoopStep', 'VAEStep', 'Samples', 'data_signature', 'Learner', 'fit', 'plot_history',
            'TensorBatches', 'DensityBatches', 'as_batches', 'get_rng_state', 'set_rng_state', 'save_checkpoint',
-           'load_checkpoint', 'CancelStepException', 'CancelFitException', 'DivergenceError', 'Callback', 'ProgressCB',
-           'CheckpointCB', 'TimeLimitCB', 'DivergenceGuardCB']
+           'load_checkpoint', 'prev_path', 'CheckpointError', 'CancelStepException', 'CancelFitException',
+           'DivergenceError', 'Callback', 'ProgressCB', 'CheckpointCB', 'TimeLimitCB', 'DivergenceGuardCB',
+           'all_finite']
 
 # %% ../nbs/05_train.ipynb #f6972843
 import copy, math, os, random, time
@@ -28,9 +29,9 @@ from .callbacks import *
 
 # %% ../nbs/05_train.ipynb #ef9c738e
 _all_ = ['TensorBatches', 'DensityBatches', 'as_batches', 'get_rng_state', 'set_rng_state',
-         'save_checkpoint', 'load_checkpoint',
+         'save_checkpoint', 'load_checkpoint', 'prev_path', 'CheckpointError',
          'CancelStepException', 'CancelFitException', 'DivergenceError', 'Callback',
-         'ProgressCB', 'CheckpointCB', 'TimeLimitCB', 'DivergenceGuardCB']
+         'ProgressCB', 'CheckpointCB', 'TimeLimitCB', 'DivergenceGuardCB', 'all_finite']
 
 # %% ../nbs/05_train.ipynb #59be6dba
 METHODS = ('vmt', 'short_run', 'coop', 'vae')
