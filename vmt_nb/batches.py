@@ -20,6 +20,7 @@ class TensorBatches:
                  seed:int=0): # seed of the per-epoch permutations
         check_positive('batch_size', batch_size, integer=True)
         if len(x) < batch_size: raise ValueError(f"batch_size ({batch_size}) must not exceed the data set's size ({len(x)})")
+        check_finite('data', x)  # a NaN or infinite example is refused before training, not met at some iteration
         self.x, self.bs, self.seed, self.epoch, self.pos, self._perm = x, batch_size, seed, 0, 0, None
 
     @property
@@ -85,7 +86,7 @@ def as_batches(data, # a tensor (N, ...), a torch Dataset of (x, label) or x, a 
     elif isinstance(data, torch.utils.data.TensorDataset): data = data.tensors[0]
     if not isinstance(data, torch.Tensor):
         raise ValueError(f"data must be a tensor, a Dataset, or a density with .sample/.log_prob, got {type(data).__name__}")
-    return TensorBatches(check_finite('data', data.float()).to(default_device(device)), batch_size, seed)
+    return TensorBatches(data.float().to(default_device(device)), batch_size, seed)
 
 # %% ../nbs/04a_batches.ipynb #e7a1dc12
 def get_rng_state():

@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['CancelStepException', 'CancelFitException', 'DivergenceError', 'Callback', 'ProgressCB', 'CheckpointCB',
-           'TimeLimitCB', 'DivergenceGuardCB']
+           'TimeLimitCB', 'all_finite', 'DivergenceGuardCB']
 
 # %% ../nbs/04c_callbacks.ipynb #d295445c
 import copy, math, time
 from pathlib import Path
+import torch
 from tqdm.auto import tqdm
 from .core import *
 
@@ -37,16 +38,17 @@ class ProgressCB(Callback):
     def after_fit(self): self.bar.close()
 
 class CheckpointCB(Callback):
-    "Save the whole training state to `path` every `every` iterations and at the end."
+    "Save the whole training state to `path` every `every` iterations and at the end of a run that did not fail."
     order = 40
     def __init__(self,
                  path, # the checkpoint file
-                 every:int=100): # iterations between checkpoints
-        self.path, self.every = Path(path), check_positive('every', every, integer=True)
+                 every:int=100, # iterations between checkpoints
+                 keep_prev:bool=True): # keep the replaced checkpoint as `<name>.prev.pt`
+        self.path, self.every, self.keep_prev = Path(path), check_positive('every', every, integer=True), keep_prev
     def after_step(self):
-        if self.learn.step % self.every == 0: self.learn.save(self.path)
+        if self.learn.step % self.every == 0: self.learn.save(self.path, keep_prev=self.keep_prev)
     def after_fit(self):
-        if not self.learn.failed: self.learn.save(self.path)
+        if not self.learn.failed: self.learn.save(self.path, keep_prev=self.keep_prev)
 
 class TimeLimitCB(Callback):
     "Stop training cleanly once `seconds` of wall-clock time have passed since `fit` started (a resumed run starts afresh)."
@@ -58,8 +60,13 @@ class TimeLimitCB(Callback):
         if time.perf_counter() - self.t0 >= self.seconds: raise CancelFitException()
 
 # %% ../nbs/04c_callbacks.ipynb #a62c973a
+def all_finite(tensors): # tensors, e.g. a module's parameters
+    "Whether every value of every tensor is finite (one host synchronisation)."
+    flags = [torch.isfinite(t).all() for t in tensors]
+    return bool(torch.stack(flags).all()) if flags else True
+
 class DivergenceGuardCB(Callback):
-    "Restore the last good state and lower the learning rates when training diverges; give up after `max_failures`."
+    "Skip non-finite data batches; restore the last good state and lower the learning rates when training diverges."
     order = -10
     def __init__(self, max_gap:float=None, # largest allowed |mean E(x_obs) - mean E(x̃)|; None: only non-finite values
                  lr_factor:float=0.5, # learning rates are multiplied by this after each failure
@@ -87,16 +94,31 @@ class DivergenceGuardCB(Callback):
         if self.max_gap is not None and 'e_obs' in stats and abs(stats['e_obs'] - stats['e_syn']) > self.max_gap:
             return f"energy gap |{stats['e_obs']:.3g} - {stats['e_syn']:.3g}| > max_gap={self.max_gap}"
 
-    def check_step(self):
-        why = self.problem(self.learn.stats)
-        if why is None: return
+    def bad_weights(self):
+        "Why the weights after this iteration's update count as divergence (a NaN or infinite gradient), or None."
+        bad = [k for k, m in self.learn.model.items() if not all_finite(list(m.parameters()))]
+        if bad: return f"non-finite weights of {', '.join(bad)} after the update (a NaN or infinite gradient)"
+
+    def fail(self, why:str, # the cause, for the events and the error message
+             kept:int): # the iteration whose state the learner keeps
+        "Count a failure; after `max_failures` of them, stop with `DivergenceError`."
         self.failures += 1
         self.events.append(dict(step=self.learn.step, why=why))
-        self.learn.load_state_dict(self.good, rng=False)
         if self.failures > self.max_failures:
             self.learn.failed = True
-            raise DivergenceError(f"training diverged {self.failures} times (last at iteration {self.events[-1]['step']}: "
-                                  f"{why}); restored the state of iteration {self.learn.step}, the last good one")
+            raise DivergenceError(f"training failed {self.failures} times (last at iteration {self.learn.step}: {why}); "
+                                  f"the learner holds the state of iteration {kept}, the last good one")
+
+    def before_step(self):
+        if all_finite([self.learn.x_obs]): return
+        self.fail("non-finite data batch x_obs (skipped)", self.learn.step)
+        raise CancelStepException()  # the batch is skipped: the next iteration draws the next one
+
+    def check_step(self):
+        why = self.problem(self.learn.stats) or self.bad_weights()
+        if why is None: return
+        try: self.fail(why, self.good['step'])
+        finally: self.learn.load_state_dict(self.good, rng=False)
         for o, s in zip(self.learn.opt.values(), self.learn.sched.values()):
             for g in o.param_groups: g['lr'] *= self.lr_factor
             s.base_lrs = [lr * self.lr_factor for lr in s.base_lrs]

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'IMAGE_DATA', 'CLASSIFIED', 'CONFIG_OPTIONS', 'build', 'check_out_dir', 'toy_metrics', 'plot_toy',
-           'plot_images', 'image_metrics', 'train', 'train_parser', 'main', 'load_run', 'plot_samples', 'sample_main',
-           'evaluate', 'eval_main']
+           'plot_images', 'image_metrics', 'check_device', 'train', 'train_parser', 'main', 'load_run', 'plot_samples',
+           'sample_main', 'evaluate', 'eval_main']
 
 # %% ../nbs/07_cli.ipynb #203f6148
 import argparse, json, os, sys, time
@@ -129,6 +129,15 @@ def image_metrics(learn, data:str, root=None, n:int=5000):
     protocol = out['x_syn'].pop('protocol'); out['x_init'].pop('protocol')
     return dict(out, protocol=protocol, n_steps=learn.cfg.n_steps), s
 
+def check_device(device): # None, or a device name such as 'cpu', 'cuda', 'cuda:1'
+    "`device` as a `torch.device` (None stays None); `ValueError` for a name torch does not know or a GPU that is not there."
+    if device is None: return None
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError): raise ValueError(f"device must be cpu, cuda, cuda:N, mps, ...; got {device!r}") from None
+    n = torch.cuda.device_count() if d.type == 'cuda' else None
+    if n is not None and (d.index or 0) >= n: raise ValueError(f"device {device!r}: this machine has {n} CUDA device(s)")
+    return d
+
 def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, checkerboard, ...) or mnist, fashion_mnist, cifar10
           preset:str='toy', # toy, toy_long, mnist_cpu, cifar10_cpu, mnist, fashion_mnist, cifar10 (see the presets table)
           out:str='runs/ring8', # output folder: checkpoint.pt, samples.png, metrics.json
@@ -147,6 +156,9 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; methods are {', '.join(METHODS)}")
     if minutes is None: minutes = PRESETS.get(preset, {}).get('minutes')
     if minutes is not None: check_positive('minutes', minutes)
+    if iters is not None: check_positive('iters', iters, integer=True)
+    check_positive('ckpt_every', ckpt_every, integer=True); check_nonneg('n_eval', n_eval)
+    device = check_device(device)
     out = Path(out)
     set_seed(seed)  # before the networks are built, so that their initial weights depend on the seed alone
     nets, x, cfg, n_iters = build(data, preset, root)
