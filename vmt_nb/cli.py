@@ -85,7 +85,9 @@ def _write_json(obj, path:Path):
     tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
 
 # %% ../nbs/07_cli.ipynb #5a0f159a
-def toy_metrics(learn, dist, n_samples:int=2000):
+def toy_metrics(learn, # a trained `Learner` on a 2D density
+                dist, # that density (exact `.log_prob`; `.modes` if it has them)
+                n_samples:int=2000): # samples of x̂ and x̃ for the mode coverage
     "Exact grid KLs of the EBM and the generator, and mode coverage of x̂ and x̃."
     s = learn.sample(n_samples)
     m = dict(kl_data_ebm=kl_data_ebm(dist, learn.model.energy), kl_data_gen=kl_data_gen(dist, learn.model.gen, learn.cfg.sigma))
@@ -94,7 +96,11 @@ def toy_metrics(learn, dist, n_samples:int=2000):
             m[f'modes_{k}'], m[f'near_mode_{k}'] = mode_coverage(x.cpu(), dist.modes, getattr(dist, 'mode_radius', 3 * getattr(dist, 'std', 0.1)))
     return m, s
 
-def plot_toy(learn, dist, s, path:Path, n:int=200):
+def plot_toy(learn, # the trained `Learner`
+             dist, # the 2D density it learned
+             s, # its `Samples`
+             path:Path, # the PNG file to write
+             n:int=200): # grid points per axis of π_α
     "Data, the learned density π_α, x̂ and x̃ in one figure."
     import matplotlib.pyplot as plt
     from vmt_nb.data import grid2d
@@ -110,7 +116,9 @@ def plot_toy(learn, dist, s, path:Path, n:int=200):
     for a in axs: a.set_xlim(-dist.lim, dist.lim); a.set_ylim(-dist.lim, dist.lim); a.set_aspect('equal')
     fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
-def plot_images(s, path:Path, n:int=64):
+def plot_images(s, # `Samples` of images
+                path:Path, # the PNG file to write
+                n:int=64): # images per grid
     "x̂ beside x̃ as two image grids."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, 2, figsize=(10, 5))
@@ -120,7 +128,10 @@ def plot_images(s, path:Path, n:int=64):
 # %% ../nbs/07_cli.ipynb #c726690c
 CLASSIFIED = ('mnist', 'fashion_mnist')  # image data sets with a classifier in `vmt_nb.metrics`
 
-def image_metrics(learn, data:str, root=None, n:int=5000):
+def image_metrics(learn, # a trained `Learner` on images
+                  data:str, # 'mnist' or 'fashion_mnist' (the data sets with a classifier)
+                  root=None, # data root; default: `data_root()`
+                  n:int=5000): # samples scored
     "Classifier FD and score of x̂ and x̃ (MNIST, Fashion-MNIST), with the protocol; the samples."
     s = learn.sample(n)
     if data not in CLASSIFIED: return dict(note=f"no classifier for {data}: use vmt_nb_eval --fid"), s
@@ -258,7 +269,9 @@ def load_run(run_dir, # an output folder of `vmt_nb_train`
     meta = json.loads((run/'metrics.json').read_text()) if (run/'metrics.json').is_file() else {}
     return Learner.from_checkpoint(run/'checkpoint.pt', device), meta
 
-def plot_samples(s, path:Path, n:int=64):
+def plot_samples(s, # `Samples`: images or 2D points
+                 path:Path, # the PNG file to write
+                 n:int=64): # images per grid (2D: all points are drawn)
     "x̂ and x̃ side by side: image grids, or scatter plots for 2D points."
     if s.x_syn.dim() == 4: return plot_images(s, path, n)
     import matplotlib.pyplot as plt
@@ -285,7 +298,13 @@ def sample_main(run_dir:str, # an output folder of vmt_nb_train
     except (ValueError, FileNotFoundError, OSError) as e: _fail('vmt_nb_sample', e)
     print(f"wrote {n} samples to {out}/samples.pt and {out}/samples_grid.png")
 
-def evaluate(learn, meta:dict, n:int=5000, n_steps:int=None, root=None, fid:bool=False, fid_n:int=1000):
+def evaluate(learn, # the trained `Learner` of a run
+             meta:dict, # the run's metrics.json
+             n:int=5000, # samples scored
+             n_steps:int=None, # Langevin steps of x̃; default: the run's
+             root=None, # data root
+             fid:bool=False, # also the Inception FID (image runs)
+             fid_n:int=1000): # samples (and test images) of the FID
     "The metrics of a trained run: grid KLs (2D) or classifier FD and score of x̂ and x̃ (and the Inception FID of x̃)."
     data = meta.get('data')
     if data is None: raise ValueError("the run's metrics.json does not name its data set")
