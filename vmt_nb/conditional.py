@@ -17,6 +17,7 @@ import torch
 from torch import nn
 from .core import rebuildable, check_positive, check_nonneg, check_finite, check_shape, to_pm1, from_pm1
 from .data import data_root
+from .energy import ebm_loss
 from .langevin import langevin, ula_gaussian_cov
 from .vae import reparam, kl_std_normal, _GaussHead, _check_pair
 from .train import TrainStep, Callback, fit
@@ -221,12 +222,7 @@ def cond_ebm_loss(energy:nn.Module, # the conditional energy E(y, c)
                   mask:torch.Tensor, # 1 on known pixels, 0 in the hole
                   reg:float=0.): # weight of the energy-magnitude penalty; 0 in the paper
     "Eq. (7) given c: mean E(y, c) − mean E(ỹ, c) (+ reg · penalty); the loss and the energies (detached)."
-    check_nonneg('reg', reg)
-    e = Conditioned(energy, torch.cat([c, c]), mask)(torch.cat([y_obs, y_syn.detach()])).float()
-    e_obs, e_syn = e.chunk(2)
-    loss = e_obs.mean() - e_syn.mean()
-    if reg: loss = loss + reg * (e_obs.pow(2).mean() + e_syn.pow(2).mean())
-    return loss, e_obs.detach(), e_syn.detach()
+    return ebm_loss(Conditioned(energy, torch.cat([c, c]), mask), y_obs, y_syn, reg, energies=True)  # one pass for both
 
 def cond_vae_loss(gen:nn.Module, # the conditional generator g(c, z)
                   enc:nn.Module, # the conditional encoder q(z | y, c) -> (mu, log_sigma)
