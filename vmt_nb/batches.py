@@ -10,13 +10,14 @@ import random
 import numpy as np
 import torch
 from .core import *
+from .distributed import local_rows
 
 # %% ../nbs/04a_batches.ipynb #470467e5
 class TensorBatches:
     "Shuffled minibatches of the tensor `x`; the order depends only on (`seed`, epoch), so the state is two integers."
     def __init__(self,
                  x:torch.Tensor, # the data set, (N, ...), on the device to train on
-                 batch_size:int, # examples per batch (at most N)
+                 batch_size:int, # examples per batch (at most N); on W processes, of all of them
                  seed:int=0): # seed of the per-epoch permutations
         check_positive('batch_size', batch_size, integer=True)
         if len(x) < batch_size: raise ValueError(f"batch_size ({batch_size}) must not exceed the data set's size ({len(x)})")
@@ -35,7 +36,7 @@ class TensorBatches:
     def next(self):
         "The next batch; a new epoch (a new permutation) when fewer than a batch are left."
         if self.pos + self.bs > len(self.x): self.epoch, self.pos = self.epoch + 1, 0
-        idx = self.perm()[self.pos:self.pos + self.bs]
+        idx = local_rows(self.perm()[self.pos:self.pos + self.bs])  # on W processes: this one's rows of the batch
         self.pos += self.bs
         return self.x[idx]
 
@@ -52,7 +53,7 @@ class DensityBatches:
     "Fresh samples from a density with `.sample(n, generator)`; batch `i` depends only on (`seed`, `i`)."
     def __init__(self,
                  dist, # a density with `.sample(n, generator)`, e.g. `vmt_nb.data.toy_density('ring8')`
-                 batch_size:int, # examples per batch
+                 batch_size:int, # examples per batch; on W processes, of all of them
                  seed:int=0, # with the batch index, seeds the generator of each batch
                  device=None): # where the batches go; default: CUDA if available
         check_positive('batch_size', batch_size, integer=True)
@@ -63,7 +64,7 @@ class DensityBatches:
         "The next batch: `batch_size` fresh samples."
         g = torch.Generator().manual_seed(self.seed * 100_003 + self.i)
         self.i += 1
-        return self.dist.sample(self.bs, generator=g).to(self.device)
+        return local_rows(self.dist.sample(self.bs, generator=g)).to(self.device)  # on W processes: this one's rows
 
     def state_dict(self):
         "The position: the number of batches drawn so far."
@@ -95,6 +96,7 @@ def get_rng_state():
     version, pstate, pgauss = random.getstate()
     return dict(torch=torch.get_rng_state(),
                 cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+                cuda_current=torch.cuda.get_rng_state() if torch.cuda.is_available() else None,  # this process's GPU
                 numpy=dict(keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos), has_gauss=int(has_gauss), gauss=float(gauss)),
                 python=dict(version=version, state=torch.tensor(pstate, dtype=torch.int64), gauss=pgauss))
 
@@ -102,6 +104,7 @@ def set_rng_state(s:dict): # random states from `get_rng_state`
     "Restore random states saved by `get_rng_state`."
     torch.set_rng_state(s['torch'].cpu())
     if s['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all([t.cpu() for t in s['cuda']])
+    if s.get('cuda_current') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state(s['cuda_current'].cpu())
     n = s['numpy']
     np.random.set_state(('MT19937', n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
     p = s['python']

@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from .core import *
+from .distributed import agree, any_rank
 
 # %% ../nbs/04c_callbacks.ipynb #04091087
 class CancelStepException(Exception): "Skip the rest of this iteration."
@@ -57,7 +58,7 @@ class TimeLimitCB(Callback):
         self.seconds = check_positive('seconds', seconds)
     def before_fit(self): self.t0 = time.perf_counter()
     def after_step(self):
-        if time.perf_counter() - self.t0 >= self.seconds: raise CancelFitException()
+        if any_rank(time.perf_counter() - self.t0 >= self.seconds): raise CancelFitException()  # all processes stop together
 
 # %% ../nbs/04c_callbacks.ipynb #a62c973a
 def all_finite(tensors): # tensors, e.g. a module's parameters
@@ -110,12 +111,13 @@ class DivergenceGuardCB(Callback):
                                   f"the learner holds the state of iteration {kept}, the last good one")
 
     def before_step(self):
-        if all_finite([self.learn.x_obs]): return
-        self.fail("non-finite data batch x_obs (skipped)", self.learn.step)
+        why = agree(None if all_finite([self.learn.x_obs]) else "non-finite data batch x_obs (skipped)")  # one verdict for all processes
+        if why is None: return
+        self.fail(why, self.learn.step)
         raise CancelStepException()  # the batch is skipped: the next iteration draws the next one
 
     def check_step(self):
-        why = self.problem(self.learn.stats) or self.bad_weights()
+        why = agree(self.problem(self.learn.stats) or self.bad_weights())  # one verdict for all processes
         if why is None: return
         try: self.fail(why, self.good['step'])
         finally: self.learn.load_state_dict(self.good, rng=False)

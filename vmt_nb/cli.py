@@ -21,6 +21,7 @@ from .energy import EnergyMLP, EnergyConvMNIST, EnergyConvCIFAR
 from .vae import GenMLP, EncMLP, GenConvMNIST, EncConvMNIST, GenConvCIFAR, EncConvCIFAR
 from .train import fit, Learner, VMTConfig, METHODS, save_checkpoint, load_checkpoint
 from .metrics2d import kl_data_ebm, kl_data_gen
+from .distributed import setup, is_main, main_only
 
 # %% ../nbs/07_cli.ipynb #96bc9113
 _TOY_CFG = dict(batch_size=256, n_chains=256, n_steps=20, delta=0.1, beta=1.0, sigma=0.1, ebm_reg=0.2, lr_ebm=1e-3, lr_vae=1e-3)
@@ -163,22 +164,23 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
           progress:bool=True, # show a progress bar
           n_eval:int=5000, # samples for the final image metrics (0: none)
           options:dict=None): # `VMTConfig` fields over the preset's values, e.g. dict(delta=0.5, n_steps=30)
-    "Train and write checkpoint.pt, samples.png and metrics.json to `out`; return the metrics."
+    "Train and write checkpoint.pt, samples.png and metrics.json to `out`; return the metrics (under torchrun: rank 0 writes and returns them, the others return None)."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; methods are {', '.join(METHODS)}")
     if minutes is None: minutes = PRESETS.get(preset, {}).get('minutes')
     if minutes is not None: check_positive('minutes', minutes)
     if iters is not None: check_positive('iters', iters, integer=True)
     check_positive('ckpt_every', ckpt_every, integer=True); check_nonneg('n_eval', n_eval)
-    device = check_device(device)
+    device = setup(check_device(device))  # under torchrun: the process group and the GPU of LOCAL_RANK (05a_distributed)
     out = Path(out)
     set_seed(seed)  # before the networks are built, so that their initial weights depend on the seed alone
     nets, x, cfg, n_iters = build(data, preset, root)
     cfg = VMTConfig(**{**cfg, **(options or {}), 'method': method, 'seed': seed})  # checks every option before training
-    ck = check_out_dir(out, resume)
+    ck = main_only(check_out_dir, out, resume)  # rank 0 checks and creates the folder; every process gets its verdict
     run = dict(data=data, preset=preset, method=method, options=options or {}, root=str(root) if root else None)
     t0 = time.time()
     learn = fit(**nets, data=x, n_iters=iters or n_iters, cfg=cfg, ckpt=ck, ckpt_every=ckpt_every,
                 resume=ck if resume else None, progress=progress, device=device, time_limit=minutes and minutes * 60)
+    if not is_main(): return None  # rank 0 alone evaluates and writes; the others are done
     metrics = dict(run, iters=learn.step, seconds=time.time() - t0, precision=learn.precision, config=vars(learn.cfg))
     if data in TOY_DENSITIES:
         final, s = toy_metrics(learn, x)
@@ -249,6 +251,7 @@ def main(argv=None): # the command-line arguments; default: sys.argv[1:]
             return print(json.dumps(dict(iters=a['iters'] or iters, minutes=minutes, config=vars(cfg)), indent=1))
         m = train(**a, progress=not quiet, options=options)
     except (ValueError, FileNotFoundError) as e: _fail('vmt_nb_train', e)
+    if m is None: return  # a process of a torchrun launch other than rank 0
     summary = ', '.join(f'{k}={v:.4g}' for k, v in _flat(m['final']).items())
     print(f"{m['iters']} iterations in {m['seconds']:.0f} s; wrote {a['out']}/checkpoint.pt, samples.png, metrics.json" + (f"\n{summary}" if summary else ''))
 

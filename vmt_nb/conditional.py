@@ -21,6 +21,7 @@ from .energy import ebm_loss
 from .langevin import langevin, ula_gaussian_cov
 from .vae import reparam, kl_std_normal, _GaussHead, _check_pair
 from .train import TrainStep, Callback, fit
+from .distributed import global_rows, global_like, local_rows
 
 # %% ../nbs/08_conditional.ipynb #29c75466
 def centre_mask(size:int, # image height and width
@@ -253,7 +254,7 @@ class CondVMTStep(TrainStep):
             raise ValueError(f"a conditional model proposes for conditions c (a tensor), got {type(c).__name__}: "
                              f"use predict(learn, c) or complete(learn, c, n)")
         gen = learn.model.gen
-        z = torch.randn(len(c), gen.z_dim, device=c.device) if z is None else z
+        if z is None: z = local_rows(torch.randn(global_rows(len(c)), gen.z_dim, device=c.device))  # W processes: one draw, sliced
         return compose(gen(c, z), c, self.mask)
 
     def revise(self, learn, y_init, c, n_steps=None, trace=True, **kwargs):
@@ -266,16 +267,15 @@ class CondVMTStep(TrainStep):
 
     def ebm_update(self, learn, y_obs, y_syn, c):
         "One Adam step on Eq. (7) given c (with the configuration's data noise, precision and penalty)."
-        if learn.cfg.data_noise: y_obs = y_obs + learn.cfg.data_noise * torch.randn_like(y_obs)
+        if learn.cfg.data_noise: y_obs = y_obs + learn.cfg.data_noise * local_rows(torch.randn_like(global_like(y_obs)))
         with learn.autocast(): loss, e_obs, e_syn = cond_ebm_loss(learn.model.energy, y_obs, y_syn, c, self.mask, learn.cfg.ebm_reg)
-        learn.opt['ebm'].zero_grad(set_to_none=True)
-        sc = learn.scaler; sc.scale(loss).backward(); sc.step(learn.opt['ebm']); sc.update()  # plain steps unless fp16
+        learn.update('ebm', loss)
         return dict(ebm_loss=loss.detach(), e_obs=e_obs.mean(), e_syn=e_syn.mean())
 
     def vae_update(self, learn, y, c):
         "One Adam step on the β-cVAE loss of (ỹ, c) (Eq. 9 given c), over generator and encoder."
         out = cond_vae_loss(learn.model.gen, learn.model.enc, y, c, self.mask, learn.cfg.beta, learn.cfg.sigma)
-        learn.opt['vae'].zero_grad(set_to_none=True); out['loss'].backward(); learn.opt['vae'].step()
+        learn.update('vae', out['loss'])
         return dict(vae_loss=out['loss'].detach(), recon=out['recon'].detach(), kl=out['kl'].detach())
 
     def __call__(self, learn, y_obs):

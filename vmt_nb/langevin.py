@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import torch
 from torch import nn
 from .core import check_positive, check_finite, check_shape, resolve_precision, autocast
+from .distributed import global_like, local_rows
 
 # %% ../nbs/03_langevin.ipynb #6969f944
 def ula_gaussian_cov(cov:torch.Tensor, # target covariance Σ, (D, D), symmetric positive definite
@@ -107,11 +108,11 @@ def langevin(energy, # the energy E: (batch, *event) -> (batch,), low on data; a
     h, stats = delta**2 / 2, []
     with frozen_params(energy), torch.inference_mode(False), torch.enable_grad():
         x = x_init.detach().clone()  # keeps the memory format
-        u = torch.empty_like(x) if noise else None
+        u = global_like(x) if noise else None  # on W processes: the noise of all W·n chains (05a_distributed)
         for _ in range(n_steps):
             e, g = _grad_energy(energy, x, ref_sigma, precision)
-            x.add_(g, alpha=-h)                                            # Eq. (6)(ii): drift −δ²/2 ∇E
-            if noise: x.add_(u.normal_(generator=generator), alpha=tau)    # Eq. (6)(ii): + δ U_t
+            x.add_(g, alpha=-h)                                                        # Eq. (6)(ii): drift −δ²/2 ∇E
+            if noise: x.add_(local_rows(u.normal_(generator=generator)), alpha=tau)    # Eq. (6)(ii): + δ U_t
             if clamp is not None: x.clamp_(*clamp)
             if trace: stats.append(_step_stats(e, g, x, x_init.detach()))
     return (x, _stack_stats(stats, x)) if trace else x

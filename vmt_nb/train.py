@@ -26,6 +26,8 @@ from .vae import vae_loss
 from .batches import *
 from .checkpoint import *
 from .callbacks import *
+from .distributed import (rank_world, is_main, check_divisible, global_rows, global_like, local_rows, any_rank,
+                                average_grads, mean_over_ranks, broadcast_module, main_only, setup)
 
 # %% ../nbs/05_train.ipynb #ef9c738e
 _all_ = ['TensorBatches', 'DensityBatches', 'as_batches', 'get_rng_state', 'set_rng_state',
@@ -40,8 +42,8 @@ METHODS = ('vmt', 'short_run', 'coop', 'vae')
 class VMTConfig:
     "Options of `fit`; every field has a default."
     method:str='vmt'          # 'vmt' (Algorithm 1), 'short_run', 'coop' or 'vae'
-    batch_size:int=100        # data examples per EBM step (n)
-    n_chains:int=None         # Langevin chains per step (ñ); None: `batch_size`
+    batch_size:int=100        # data examples per EBM step (n), the total over all processes
+    n_chains:int=None         # Langevin chains per step (ñ), the total over all processes; None: `batch_size`
     n_steps:int=20            # Langevin steps per iteration (l)
     delta:float=0.1           # Langevin step size (δ)
     langevin:str='paper'      # 'paper': noisy Langevin on E; 'official': noise-free with the reference term
@@ -102,10 +104,10 @@ class TrainStep:
     needs = ()
     def propose(self,
                 learn, # the `Learner` (its generator and device)
-                n:int): # number of proposals
+                n:int): # number of proposals (of this process)
         "Ancestral samples x̂ = g(ẑ), ẑ ~ N(0, I) (Eq. 6(i))."
         gen = learn.model.gen
-        return gen(torch.randn(n, gen.z_dim, device=learn.device))
+        return gen(local_rows(torch.randn(global_rows(n), gen.z_dim, device=learn.device)))  # W processes: one draw, sliced
 
     def revise(self,
                learn, # the `Learner` (its energy and sampler options)
@@ -121,10 +123,9 @@ class TrainStep:
                    x_obs:torch.Tensor, # a data batch
                    x_syn:torch.Tensor): # the revised samples x̃ (constants)
         "One Adam step on Eq. (7), `ebm_loss`: mean E(x_obs) - mean E(x̃) (+ the optional penalty)."
-        if learn.cfg.data_noise: x_obs = x_obs + learn.cfg.data_noise * torch.randn_like(x_obs)
+        if learn.cfg.data_noise: x_obs = x_obs + learn.cfg.data_noise * local_rows(torch.randn_like(global_like(x_obs)))
         with learn.autocast(): loss, e_obs, e_syn = ebm_loss(learn.model.energy, x_obs, x_syn, learn.cfg.ebm_reg, energies=True)
-        learn.opt['ebm'].zero_grad(set_to_none=True)
-        sc = learn.scaler; sc.scale(loss).backward(); sc.step(learn.opt['ebm']); sc.update()  # plain steps unless fp16
+        learn.update('ebm', loss)
         return dict(ebm_loss=loss.detach(), e_obs=e_obs.mean(), e_syn=e_syn.mean())
 
     def vae_update(self,
@@ -132,12 +133,12 @@ class TrainStep:
                    x:torch.Tensor): # the VAE's training examples: x̃ for VMT, the data for the VAE baseline
         "One Adam step on the β-weighted negative ELBO of `x` (Eq. 9), over generator and encoder."
         out = vae_loss(learn.model.gen, learn.model.enc, x, beta=learn.cfg.beta, sigma=learn.cfg.sigma)
-        learn.opt['vae'].zero_grad(set_to_none=True); out['loss'].backward(); learn.opt['vae'].step()
+        learn.update('vae', out['loss'])
         return dict(vae_loss=out['loss'].detach(), recon=out['recon'].detach(), kl=out['kl'].detach())
 
     def diverged(self, learn): # the `Learner`, after the Langevin revision
-        "A NaN statistic that tells the divergence guard the chain left the finite numbers (no update is made)."
-        return None if torch.isfinite(learn.x_syn).all() else dict(x_syn=float('nan'))
+        "A NaN statistic that tells the divergence guard the chain left the finite numbers (no update is made, on any process)."
+        return dict(x_syn=float('nan')) if any_rank(not torch.isfinite(learn.x_syn).all()) else None
 
     def langevin_stats(self,
                        x_init:torch.Tensor, # the proposals x̂
@@ -153,7 +154,7 @@ class VMTStep(TrainStep):
     "Algorithm 1: propose with the VAE, revise by Langevin, one EBM step, one VAE step on the same x̃."
     needs = ('energy', 'gen', 'enc')
     def __call__(self, learn, x_obs):
-        with torch.no_grad(): learn.x_init = self.propose(learn, learn.cfg.chains)      # step 1, Eq. (6)(i)
+        with torch.no_grad(): learn.x_init = self.propose(learn, learn.chains)          # step 1, Eq. (6)(i)
         learn.x_syn, tr = self.revise(learn, learn.x_init)                              # step 2, Eq. (6)(ii)
         learn.callback('after_langevin')
         if (bad := self.diverged(learn)): return bad
@@ -166,12 +167,12 @@ class ShortRunStep(TrainStep):
     needs = ('energy',)
     def propose(self,
                 learn, # the `Learner` (its options, event shape and device)
-                n:int): # number of starting points
+                n:int): # number of starting points (of this process)
         "Uniform noise on [-init_scale, init_scale]^D."
-        s = learn.cfg.init_scale
-        return ((torch.rand(n, *learn.event_shape, device=learn.device) * 2 - 1) * s).contiguous(memory_format=learn.fmt)
+        u = local_rows(torch.rand(global_rows(n), *learn.event_shape, device=learn.device))  # W processes: one draw, sliced
+        return ((u * 2 - 1) * learn.cfg.init_scale).contiguous(memory_format=learn.fmt)
     def __call__(self, learn, x_obs):
-        learn.x_init = self.propose(learn, learn.cfg.chains)
+        learn.x_init = self.propose(learn, learn.chains)
         learn.x_syn, tr = self.revise(learn, learn.x_init)
         learn.callback('after_langevin')
         if (bad := self.diverged(learn)): return bad
@@ -182,7 +183,7 @@ class CoopStep(TrainStep):
     needs = ('energy', 'gen')
     def __call__(self, learn, x_obs):
         gen, cfg = learn.model.gen, learn.cfg
-        z = torch.randn(cfg.chains, gen.z_dim, device=learn.device)
+        z = local_rows(torch.randn(global_rows(learn.chains), gen.z_dim, device=learn.device))
         x_init = gen(z)
         learn.x_init = x_init.detach()
         learn.x_syn, tr = self.revise(learn, learn.x_init)
@@ -190,7 +191,7 @@ class CoopStep(TrainStep):
         if (bad := self.diverged(learn)): return bad
         stats = self.ebm_update(learn, x_obs, learn.x_syn)
         recon = (learn.x_syn - x_init).pow(2).flatten(1).sum(1).mean() / (2 * cfg.sigma**2)
-        learn.opt['vae'].zero_grad(set_to_none=True); recon.backward(); learn.opt['vae'].step()
+        learn.update('vae', recon)
         return {**stats, 'recon': recon.detach(), **self.langevin_stats(learn.x_init, learn.x_syn, tr)}
 
 class VAEStep(TrainStep):
@@ -244,10 +245,13 @@ class Learner:
         self.step_fn = STEPS[self.cfg.method]()
         missing = [k for k in self.step_fn.needs if nets[k] is None]
         if missing: raise ValueError(f"method {self.cfg.method!r} needs {', '.join(missing)}: pass {missing[0]}=<module>")
+        check_divisible('batch_size', self.cfg.batch_size)  # totals, split evenly over the processes (05a_distributed)
+        if 'energy' in self.step_fn.needs: check_divisible('n_chains', self.cfg.chains)
         self.model = nn.ModuleDict({k: v for k, v in nets.items() if v is not None and k in self.step_fn.needs}).to(self.device)
         self.event_shape = self._event_shape()
         self.fmt = torch.channels_last if self.cfg.channels_last and len(self.event_shape) == 3 else torch.contiguous_format
         self.model.to(memory_format=self.fmt)
+        broadcast_module(self.model)  # on W processes every one starts from rank 0's networks
         self.batches = None if data is None else as_batches(data, self.cfg.batch_size, self.cfg.seed, self.device)
         if self.batches is not None: self._check_data()
         self.data_sig = data_signature(self.batches)
@@ -286,6 +290,19 @@ class Learner:
             f = getattr(cb, event, None)
             if f is not None: f()
 
+    @property
+    def chains(self): return self.cfg.chains // rank_world()[1]  # this process's chains
+
+    def update(self, name:str, # the optimiser: 'ebm' or 'vae'
+               loss:torch.Tensor): # the loss it minimises
+        "One step of optimiser `name` on `loss`; on W processes the gradients are averaged over them first."
+        opt, sc = self.opt[name], self.scaler if name == 'ebm' else None  # fp16 scales the EBM step's loss only
+        opt.zero_grad(set_to_none=True)
+        (loss if sc is None else sc.scale(loss)).backward()
+        average_grads(p for g in opt.param_groups for p in g['params'])
+        if sc is None: opt.step()
+        else: sc.step(opt); sc.update()  # plain steps unless fp16
+
     def lrs(self): return {f'lr_{k}': o.param_groups[0]['lr'] for k, o in self.opt.items()}
     def autocast(self): return autocast(self.precision, self.device)
     def sampler_kwargs(self): return dict(self.cfg.sampler_kwargs(), precision=self.precision)
@@ -297,7 +314,7 @@ class Learner:
         self.callback('before_step')
         for m in self.model.values(): m.train()
         out = self.step_fn(self, self.x_obs)
-        self.stats = {k: float(v) for k, v in out.items()}
+        self.stats = mean_over_ranks(out)  # floats; on W processes the means over all of them
         self.stats.update(self.lrs())
         self.callback('check_step')
         self.step += 1
@@ -326,7 +343,7 @@ class Learner:
                     opt={k: o.state_dict() for k, o in self.opt.items()},
                     sched={k: s.state_dict() for k, s in self.sched.items()}, scaler=self.scaler.state_dict(),
                     batches=None if self.batches is None else self.batches.state_dict(), data=self.data_sig,
-                    rng=get_rng_state(), history=self.history)
+                    rng=get_rng_state(), history=self.history, world=rank_world()[1])
 
     def check_resume(self, sd:dict): # a state from `state_dict` (or a checkpoint)
         "Raise `ValueError` unless `sd` is a training state of this method, configuration, networks and data."
@@ -359,8 +376,8 @@ class Learner:
 
     def save(self, path, # the checkpoint file, written atomically
              keep_prev:bool=False): # keep the replaced checkpoint as `<name>.prev.pt`
-        "Save `state_dict` to `path`."
-        return save_checkpoint(self.state_dict(), path, keep_prev)
+        "Save `state_dict` to `path`; on W processes rank 0 writes, and every process returns once it is written (or raises its error)."
+        return main_only(lambda: save_checkpoint(self.state_dict(), path, keep_prev))
 
     @classmethod
     def from_checkpoint(cls, path, # a checkpoint written by `CheckpointCB`, `Learner.save` or `vmt_nb_train`
@@ -381,10 +398,10 @@ class Learner:
     def sample(self, n:int, # number of samples
                n_steps:int=None, # Langevin steps; default: the training value (the authors use 30 at test time, 15 in training)
                trace:bool=False, # also return the per-step Langevin trace (of the first chunk)
-               chunk:int=None): # samples per pass; default: the training chains (the generator's BatchNorm sees that batch)
+               chunk:int=None): # samples per pass; default: the training chains of a process (the generator's BatchNorm sees that batch)
         "Samples x̂ (proposals) and x̃ (after Langevin) from the current model, in chunks of `chunk`."
         check_positive('n', n, integer=True)
-        chunk = check_positive('chunk', chunk or self.cfg.chains, integer=True)
+        chunk = check_positive('chunk', chunk or self.chains, integer=True)
         parts = [self._sample(min(chunk, n - i), n_steps) for i in range(0, n, chunk)]
         x_init, x_syn = (torch.cat([p[k] for p in parts]) for k in (0, 1))
         return Samples(x_init, x_syn, parts[0][2] if trace else None)
@@ -407,7 +424,7 @@ def fit(energy:nn.Module=None, # the energy network E(x) (low on data); unused b
         resume=None, # a checkpoint to continue from (`True`: `ckpt`)
         guard:bool=True, # use `DivergenceGuardCB` (or pass your own in `cbs`)
         progress:bool=False, # show a progress bar
-        device=None, # where to train; default: CUDA if available
+        device=None, # where to train; default: CUDA if available (under torchrun: the GPU of LOCAL_RANK)
         time_limit:float=None, # stop after this many seconds of wall-clock time, even before `n_iters`
         **kwargs): # fields of `VMTConfig`, e.g. n_steps=30, delta=0.05
     "Train with variational MCMC teaching (or a baseline, `method=`); return the `Learner`."
@@ -415,11 +432,12 @@ def fit(energy:nn.Module=None, # the energy network E(x) (low on data); unused b
     if bad: raise ValueError(f"unknown option {bad[0]!r}; options are the fields of VMTConfig")
     cfg = replace(cfg or VMTConfig(), **kwargs)
     if data is None: raise ValueError("data is required")
-    set_seed(cfg.seed)
+    device = setup(device)  # under torchrun: also the process group, and the GPU of LOCAL_RANK (05a_distributed)
+    set_seed(cfg.seed)      # alike on every process: they draw the same global randomness and keep their rows
     learn = Learner(energy, gen, enc, data, cfg, device=device)
     if guard and not any(isinstance(c, DivergenceGuardCB) for c in cbs): learn.add_cb(DivergenceGuardCB())
     if ckpt is not None: learn.add_cb(CheckpointCB(ckpt, ckpt_every))
-    if progress: learn.add_cb(ProgressCB())
+    if progress and is_main(): learn.add_cb(ProgressCB())
     if time_limit is not None: learn.add_cb(TimeLimitCB(time_limit))
     for cb in cbs: learn.add_cb(cb)
     for cb in learn.cbs: cb.n_iters = n_iters

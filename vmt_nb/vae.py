@@ -12,6 +12,7 @@ import math
 import torch
 from torch import nn
 from .core import rebuildable, check_positive, check_nonneg, check_finite, check_shape
+from .distributed import global_rows, local_rows
 
 # %% ../nbs/04_vae.ipynb #56b76333
 def reparam(mu:torch.Tensor, # means, (batch, z_dim)
@@ -20,7 +21,8 @@ def reparam(mu:torch.Tensor, # means, (batch, z_dim)
     "One reparameterised draw z = mu + exp(log_sigma) * e, e ~ N(0, I)."
     if log_sigma.shape != mu.shape:
         raise ValueError(f"log_sigma must have the shape of mu {tuple(mu.shape)}, got {tuple(log_sigma.shape)}")
-    e = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
+    shape = (global_rows(len(mu)), *mu.shape[1:])  # on W processes: e of all W·n rows, this process's kept (05a_distributed)
+    e = local_rows(torch.randn(shape, generator=generator, dtype=mu.dtype, device=mu.device))
     return mu + log_sigma.exp() * e
 
 # %% ../nbs/04_vae.ipynb #e4a81367
