@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from .core import *
-from .distributed import agree, any_rank
+from .distributed import agree, any_rank, main_only
 
 # %% ../nbs/04c_callbacks.ipynb #04091087
 class CancelStepException(Exception): "Skip the rest of this iteration."
@@ -46,10 +46,11 @@ class CheckpointCB(Callback):
                  every:int=100, # iterations between checkpoints
                  keep_prev:bool=True): # keep the replaced checkpoint as `<name>.prev.pt`
         self.path, self.every, self.keep_prev = Path(path), check_positive('every', every, integer=True), keep_prev
+    def save(self): main_only(self.learn.save, self.path, keep_prev=self.keep_prev)  # W processes: rank 0 writes, all get its error
     def after_step(self):
-        if self.learn.step % self.every == 0: self.learn.save(self.path, keep_prev=self.keep_prev)
+        if self.learn.step % self.every == 0: self.save()
     def after_fit(self):
-        if not self.learn.failed: self.learn.save(self.path, keep_prev=self.keep_prev)
+        if not self.learn.failed: self.save()
 
 class TimeLimitCB(Callback):
     "Stop training cleanly once `seconds` of wall-clock time have passed since `fit` started (a resumed run starts afresh)."

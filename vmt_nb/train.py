@@ -27,7 +27,7 @@ from .batches import *
 from .checkpoint import *
 from .callbacks import *
 from .distributed import (rank_world, is_main, check_divisible, global_rows, global_like, local_rows, any_rank,
-                                average_grads, mean_over_ranks, broadcast_module, main_only, setup)
+                                average_grads, mean_over_ranks, broadcast_module, setup)
 
 # %% ../nbs/05_train.ipynb #ef9c738e
 _all_ = ['TensorBatches', 'DensityBatches', 'as_batches', 'get_rng_state', 'set_rng_state',
@@ -251,7 +251,6 @@ class Learner:
         self.event_shape = self._event_shape()
         self.fmt = torch.channels_last if self.cfg.channels_last and len(self.event_shape) == 3 else torch.contiguous_format
         self.model.to(memory_format=self.fmt)
-        broadcast_module(self.model)  # on W processes every one starts from rank 0's networks
         self.batches = None if data is None else as_batches(data, self.cfg.batch_size, self.cfg.seed, self.device)
         if self.batches is not None: self._check_data()
         self.data_sig = data_signature(self.batches)
@@ -326,6 +325,7 @@ class Learner:
     def fit(self, n_iters:int): # train until `self.step == n_iters` (a total, so a resumed run continues)
         "Train to a total of `n_iters` iterations."
         check_positive('n_iters', n_iters, integer=True)
+        broadcast_module(self.model)  # on W processes every one starts from rank 0's networks
         try:
             self.callback('before_fit')
             while self.step < n_iters:
@@ -376,8 +376,8 @@ class Learner:
 
     def save(self, path, # the checkpoint file, written atomically
              keep_prev:bool=False): # keep the replaced checkpoint as `<name>.prev.pt`
-        "Save `state_dict` to `path`; on W processes rank 0 writes, and every process returns once it is written (or raises its error)."
-        return main_only(lambda: save_checkpoint(self.state_dict(), path, keep_prev))
+        "Save `state_dict` to `path`; on W processes only rank 0 writes (call it on all of them or on rank 0 alone)."
+        return save_checkpoint(self.state_dict(), path, keep_prev) if is_main() else Path(path)
 
     @classmethod
     def from_checkpoint(cls, path, # a checkpoint written by `CheckpointCB`, `Learner.save` or `vmt_nb_train`
