@@ -70,7 +70,7 @@ class Probe(Callback):
               f"| ebm {h['ebm_loss']:.3g} e_obs {h['e_obs']:.3g} e_syn {h['e_syn']:.3g} dist {h['dist']:.3g} grad {h.get('grad_norm',0):.3g} recon {h['recon']:.3g} kl {h['kl']:.3g}", flush=True)
 
 class L1Step(CondVMTStep):
-    def vae_update(self, learn, y, c):
+    def vae_update(self, learn, y, c, y_obs=None):
         out = cond_vae_loss(learn.model.gen, learn.model.enc, y, c, self.mask, learn.cfg.beta, learn.cfg.sigma)
         gen = learn.model.gen
         l1 = (compose(gen(c, torch.zeros(len(c), gen.z_dim)), c, self.mask) - learn.x_obs).abs().flatten(1).sum(1).mean()

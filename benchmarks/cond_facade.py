@@ -6,7 +6,7 @@ g(c, 0), g(c, 0) + noise-free Langevin and the mean-colour fill on the 30 test p
 nbs/results/cond_facade.json (metrics) and nbs/results/cond_holes.npz (uint8 hole crops of the first test photos,
 for the notebook's figures). Run single-threaded:
 
-    OMP_NUM_THREADS=1 VMT_DATA=/work/shared/data python benchmarks/cond_facade.py --seeds 0 1 --iters 400
+    OMP_NUM_THREADS=1 VMT_DATA=/work/shared/data python benchmarks/cond_facade.py --seeds 0 1 2 --iters 400
 """
 import argparse, json, time
 from pathlib import Path
