@@ -258,6 +258,7 @@ class Learner:
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.precision == 'fp16')  # the EBM step's loss scale
         self.opt, self.sched = self._optimisers()
         self.step, self.history, self.cbs, self.failed = 0, [], [], False
+        self.extras = {}  # what a step's callback records so that the checkpoint alone rebuilds the run (08_conditional: the mask)
         for cb in cbs: self.add_cb(cb)
 
     def _event_shape(self):
@@ -343,7 +344,7 @@ class Learner:
                     opt={k: o.state_dict() for k, o in self.opt.items()},
                     sched={k: s.state_dict() for k, s in self.sched.items()}, scaler=self.scaler.state_dict(),
                     batches=None if self.batches is None else self.batches.state_dict(), data=self.data_sig,
-                    rng=get_rng_state(), history=self.history, world=rank_world()[1])
+                    rng=get_rng_state(), history=self.history, world=rank_world()[1], extras=self.extras)
 
     def check_resume(self, sd:dict): # a state from `state_dict` (or a checkpoint)
         "Raise `ValueError` unless `sd` is a training state of this method, configuration, networks and data."
@@ -372,6 +373,7 @@ class Learner:
         if sd.get('scaler'): self.scaler.load_state_dict(sd['scaler'])
         if self.batches is not None and sd['batches'] is not None: self.batches.load_state_dict(sd['batches'])
         self.step, self.history = sd['step'], list(sd['history'])
+        self.extras = dict(sd.get('extras') or {})  # older checkpoints have none
         if rng: set_rng_state(sd['rng'])
 
     def save(self, path, # the checkpoint file, written atomically
