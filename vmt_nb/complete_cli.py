@@ -80,7 +80,7 @@ def completion_grid(learn, # a conditional `Learner`
     fig, axs = plt.subplots(len(y), len(cols), figsize=(1.4 * len(cols), 1.4 * len(y) + 0.3), squeeze=False)
     for j, (title, xs) in enumerate(cols.items()):
         axs[0, j].set_title(title, fontsize=8)
-        for i in range(len(y)): axs[i, j].imshow(to_uint8(xs[i])); axs[i, j].axis('off')
+        for i in range(len(y)): axs[i, j].imshow(to_uint8(xs[i]), interpolation='nearest'); axs[i, j].axis('off')
     fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
 
 # %% ../nbs/08a_complete_cli.ipynb #2ef7a5bf
