@@ -36,7 +36,7 @@ PRESETS = {
     'toy': dict(kind='toy', iters=1500, hidden=128, z_dim=2, cfg=_TOY_CFG),
     'toy_long': dict(kind='toy', iters=10_000, hidden=128, z_dim=2, cfg=_TOY_CFG),
     'mnist_cpu': dict(kind='image', iters=2000, minutes=10, width=0.5, z_dim=32, n=10_000, cfg=_CPU_CFG),
-    'cifar10_cpu': dict(kind='image', iters=2000, minutes=10, width=0.25, z_dim=32, init='torch', cfg=dict(_CPU_CFG, lr_vae=5e-4)),
+    'cifar10_cpu': dict(kind='image', iters=2000, minutes=10, width=0.25, z_dim=32, init='torch', cfg=dict(_CPU_CFG, lr_ebm=3e-3, lr_vae=5e-4)),
     'mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, enc_dropout=0.2, cfg=_PAPER_28),
     'fashion_mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, enc_dropout=0.2, cfg=_PAPER_28),
     'cifar10': dict(kind='image', iters=200_000, width=1.0, z_dim=100, cfg=_PAPER_32),
