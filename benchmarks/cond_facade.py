@@ -15,9 +15,9 @@ import torch
 from vmt_nb.conditional import *
 from vmt_nb.core import from_pm1
 
-NETS = dict(energy=dict(width=16), gen=dict(z_dim=16, width=16), enc=dict(z_dim=16, width=8, hidden=128))
-VMT = dict(batch_size=16, n_steps=15, delta=1.0, langevin='official', ref_sigma=8.0, beta=1.0, clamp=(-1, 1),
-           lr_ebm=1e-3, lr_vae=1e-3)
+from vmt_nb.complete_cli import COND_PRESETS
+
+NETS, VMT = COND_PRESETS['cpu']['nets'], COND_PRESETS['cpu']['cfg']  # the cpu preset of vmt_nb_train_cond (08a)
 L1_WEIGHT, N_FIG, N_Z = 1.0, 4, 6
 
 def nets(seed):

@@ -18,7 +18,7 @@ from .cli import check_out_dir, check_device, _write_json, _fail
 
 # %% ../nbs/08a_complete_cli.ipynb #b83ec8d8
 _COND_CFG = dict(batch_size=16, n_steps=15, delta=1.0, langevin='official', ref_sigma=8.0, beta=1.0, clamp=(-1., 1.),
-                 lr_ebm=1e-3, lr_vae=1e-3)  # benchmarks/cond_facade.py
+                 lr_ebm=1e-3, lr_vae=1e-3)  # the comparison of 08_conditional (benchmarks/cond_facade.py) uses these
 _COND_NETS = dict(energy=dict(width=16), gen=dict(z_dim=16, width=16), enc=dict(z_dim=16, width=8, hidden=128))
 _TINY_NETS = dict(energy=dict(width=8), gen=dict(z_dim=4, width=8), enc=dict(z_dim=4, width=8, n_blocks=3, hidden=32))
 
