@@ -5,17 +5,18 @@ cond_facade.py, seed 0) and scores on the 30 test photos the prediction after k 
 
 Writes nbs/results/cond_langevin_sweep.json.
 """
-import json, sys
+import json
 from pathlib import Path
 import torch
-sys.path.insert(0, str(Path(__file__).parent))
-from cond_facade import nets, VMT, L1_WEIGHT
 from vmt_nb.conditional import *
+
+P = COND_PRESETS['cpu']  # the comparison's networks and options
 
 if __name__ == '__main__':
     torch.set_num_threads(1)
     tr, te = (facade_pairs(None, **FACADE_PRESETS['cpu'], split=s) for s in ('train', 'test'))
-    run = fit_cond(*nets(0), tr.y, tr.mask, n_iters=400, l1=L1_WEIGHT, flip=True, device='cpu', seed=0, **VMT)
+    torch.manual_seed(0)
+    run = fit_cond(*cond_nets('cpu'), tr.y, tr.mask, n_iters=400, l1=P['l1'], flip=True, device='cpu', seed=0, **P['cfg'])
     y0 = predict(run, te.c, n_steps=0)
     step, out = CondVMTStep(tr.mask), []
     for delta in (0.25, 0.5, 1.0):
