@@ -15,6 +15,7 @@ from .core import set_seed, check_positive, check_nonneg, from_pm1
 from .conditional import (COND_PRESETS, COND_DATA, _preset, cond_nets, cond_data, facade_pairs, folder_pairs, load_photo,
                                  fit_cond, load_cond, predict, complete, completion_metrics)
 from .cli import check_out_dir, check_device, _write_json, _fail
+from .distributed import setup, is_main, main_only
 
 # %% ../nbs/08a_complete_cli.ipynb #7b469f59
 def to_uint8(x:torch.Tensor): # one image (3, H, W) in [-1, 1]
@@ -64,20 +65,22 @@ def train_cond(data:str='facade', # 'facade' or 'folder'
                device=None, # cpu, cuda, ...; default: CUDA if available
                ckpt_every:int=100, # iterations between checkpoints
                progress:bool=True): # show a progress bar
-    "Train a completion model; write checkpoint.pt, completions.png and metrics.json to `out`; return the metrics."
+    "Train a completion model; write checkpoint.pt, completions.png and metrics.json to `out`; return the metrics (under torchrun: rank 0 writes and returns them, the others None)."
     p = _preset(preset)
     if iters is not None: check_positive('iters', iters, integer=True)
     if minutes is not None: check_positive('minutes', minutes)
     check_positive('ckpt_every', ckpt_every, integer=True)
-    l1, device, out = p['l1'] if l1 is None else check_nonneg('l1', l1), check_device(device), Path(out)
+    l1, out = p['l1'] if l1 is None else check_nonneg('l1', l1), Path(out)
+    device = setup(check_device(device))  # under torchrun: the process group and the GPU of LOCAL_RANK (05a_distributed)
     tr, te = (cond_data(data, root, p['size'], p['hole'], s) for s in ('train', 'test'))  # data errors before the folder exists
-    ck = check_out_dir(out, resume)
+    ck = main_only(check_out_dir, out, resume)  # rank 0 checks and creates the folder; every process gets its verdict
     set_seed(seed)  # before the networks are built: their initial weights depend on the seed alone
     t0 = time.time()
     learn = fit_cond(*cond_nets(preset), tr.y, tr.mask, n_iters=iters or p['iters'], l1=l1, flip=flip, ckpt=ck,
                      ckpt_every=ckpt_every, resume=ck if resume else None, progress=progress, device=device,
                      time_limit=minutes and minutes * 60, seed=seed, **p['cfg'])
     seconds = time.time() - t0
+    if not is_main(): return None  # under torchrun rank 0 alone scores and writes
     test = {k: completion_metrics(predict_all(learn, te.c, n), te.y, te.mask) for k, n in (('g0', 0), ('langevin', None))}
     completion_grid(learn, te, out/'completions.png')
     m = dict(data=data, root=str(root) if root else None, preset=preset, size=p['size'], hole=p['hole'], l1=l1, flip=flip,
@@ -109,6 +112,7 @@ def train_cond_main(argv=None): # the command-line arguments; default: sys.argv[
     quiet = a.pop('quiet')
     try: m = train_cond(**a, progress=not quiet)
     except (ValueError, OSError) as e: _fail('vmt_nb_train_cond', e)  # FileNotFoundError is an OSError
+    if m is None: return  # a process of a torchrun launch other than rank 0
     t = m['test']
     print(f"{m['iters']} iterations in {m['seconds']:.0f} s; wrote {a['out']}/checkpoint.pt, completions.png, metrics.json\n"
           f"test hole PSNR: g(c, 0) {t['g0']['psnr_hole']:.2f} dB, prediction {t['langevin']['psnr_hole']:.2f} dB")
