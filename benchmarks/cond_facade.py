@@ -10,9 +10,7 @@ photos, for the notebook's figures). Run single-threaded:
 """
 import argparse
 import torch
-from vmt_nb.conditional import compare_completion, COND_PRESETS
-
-NETS, VMT = COND_PRESETS['cpu']['nets'], COND_PRESETS['cpu']['cfg']  # the cpu preset (08_conditional); cond_diag.py uses them
+from vmt_nb.conditional import compare_completion
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
