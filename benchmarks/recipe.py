@@ -39,11 +39,13 @@ def main():
     p.add_argument('--minutes', type=float, default=None, help='wall-clock budget (stops before --iters if reached)')
     p.add_argument('--set', nargs='*', default=[], metavar='FIELD=VALUE', help='VMTConfig overrides')
     p.add_argument('--init', default=None, help="the VAE networks' initialisation: official or torch (default: the preset's)")
+    p.add_argument('--gen_up', default=None, help="CIFAR-10 generator's upsampling: transpose or resize (default: the preset's)")
     p.add_argument('--threads', type=int, default=None); p.add_argument('--n_eval', type=int, default=5000)
     p.add_argument('--eval_steps', type=int, nargs='*', default=[30],
                    help="also score x̃ from chains of these lengths at test time (the authors' test chains are longer than training's)")
     p.add_argument('--fid_n', type=int, default=1000,
                    help='data sets without a classifier (CIFAR-10): Inception FID of this many samples against as many test images (0: none)')
+    p.add_argument('--grid', default=None, help='also write 64 samples of x̂ and x̃ to this PNG file')
     p.add_argument('--root', default=os.environ.get('VMT_DATA')); p.add_argument('--tag', default='')
     p.add_argument('--out', default='benchmarks/results/recipe.jsonl')
     a = p.parse_args()
@@ -51,6 +53,7 @@ def main():
     torch.manual_seed(a.seed)
     from vmt_nb.cli import PRESETS
     if a.init: PRESETS[a.preset] = dict(PRESETS[a.preset], init=a.init)
+    if a.gen_up: PRESETS[a.preset] = dict(PRESETS[a.preset], gen_up=a.gen_up)
     nets, x, cfg, iters = build(a.data, a.preset, a.root)
     cfg.update({k: value(v) for k, v in (kv.split('=', 1) for kv in a.set)}, method=a.method, seed=a.seed)
     guard = DivergenceGuardCB()
@@ -61,7 +64,7 @@ def main():
     except DivergenceError as e: error, learn = str(e), guard.learn
     seconds = time.perf_counter() - t0
     h = learn.history
-    row = dict(tag=a.tag, data=a.data, preset=a.preset, method=a.method, seed=a.seed, overrides=a.set, init=a.init,
+    row = dict(tag=a.tag, data=a.data, preset=a.preset, method=a.method, seed=a.seed, overrides=a.set, init=a.init, gen_up=a.gen_up,
                iters=learn.step, seconds=round(seconds, 1), sec_per_iter=round(seconds / max(1, learn.step), 4),
                divergence_error=error, guard_events=guard.events,
                ranges={k: span(h, k) for k in ('e_obs', 'e_syn', 'e_init', 'grad_norm', 'dist')},
@@ -93,6 +96,9 @@ def main():
             fid.reset(); row[k] = dict(inception_fid=float(fid_update(fid, xs.cpu(), real=False).compute()))
         row['protocol'] = dict(n_samples=a.fid_n, n_ref=a.fid_n, ref='test split', features=fid.source)
         row['eval_seconds'] = round(time.perf_counter() - t, 1)
+    if a.grid:
+        from vmt_nb.cli import plot_images
+        torch.manual_seed(a.seed); plot_images(learn.sample(64), a.grid)
     with open(a.out, 'a') as f: f.write(json.dumps(row) + '\n')
     print(json.dumps({k: v for k, v in row.items() if k in ('tag', 'seed', 'iters', 'seconds', 'divergence_error', 'ranges') or k.startswith('x_')}))
 

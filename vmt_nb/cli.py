@@ -63,7 +63,9 @@ def build(data:str, # a toy density (`ring8`, ...) or an image data set (`mnist`
         E, G, Q = (EnergyConvCIFAR, GenConvCIFAR, EncConvCIFAR) if data == 'cifar10' else (EnergyConvMNIST, GenConvMNIST, EncConvMNIST)
         init = p.get('init', 'official')
         drop = dict(dropout=p['enc_dropout']) if p.get('enc_dropout') and Q is EncConvMNIST else {}
-        nets = dict(energy=E(width=p['width']), gen=G(z_dim=p['z_dim'], init=init), enc=Q(z_dim=p['z_dim'], init=init, **drop))
+        up = dict(up=p['gen_up']) if p.get('gen_up') else {}
+        if up and G is not GenConvCIFAR: raise ValueError(f"preset {preset!r}: gen_up is an option of the CIFAR-10 generator only")
+        nets = dict(energy=E(width=p['width']), gen=G(z_dim=p['z_dim'], init=init, **up), enc=Q(z_dim=p['z_dim'], init=init, **drop))
         return nets, x, dict(p['cfg']), p['iters']
     raise ValueError(f"unknown data set {data!r}; 2D densities: {', '.join(TOY_DENSITIES)}; images: {', '.join(IMAGE_DATA)}")
 

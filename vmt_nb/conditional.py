@@ -21,7 +21,7 @@ from .core import rebuildable, check_positive, check_nonneg, check_finite, check
 from .data import data_root
 from .energy import ebm_loss
 from .langevin import langevin, ula_gaussian_cov
-from .vae import reparam, kl_std_normal, _GaussHead, _check_pair
+from .vae import reparam, kl_std_normal, resize_conv, _GaussHead, _check_pair
 from .train import TrainStep, Callback, fit, Learner
 from .distributed import global_rows, global_like, local_rows
 
@@ -155,10 +155,9 @@ class CondEnergy(nn.Module):
         return self.fc(self.net(torch.cat([c, y], 1)).flatten(1)).squeeze(1)
 
 # %% ../nbs/08_conditional.ipynb #6f51706c
-def _resize_conv(a, b): return nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(a, b, 3, 1, 1))
 def _transpose_conv(a, b): return nn.ConvTranspose2d(a, b, 4, 2, 1)
-UPSAMPLERS = {'resize': _resize_conv,        # even overlap: no checkerboard by construction (Odena et al. 2016)
-              'transpose': _transpose_conv}  # pix2pix's: 4x4 kernels at stride 2 overlap unevenly, a checkerboard
+UPSAMPLERS = {'resize': resize_conv,          # nearest 2x upsampling, then a 3x3 conv (Odena et al. 2016)
+              'transpose': _transpose_conv}  # pix2pix's: 4x4 kernels at stride 2; printed a checkerboard in our first runs
 
 @rebuildable
 class CondUNet(nn.Module):
