@@ -254,19 +254,18 @@ class GenConvCIFAR(nn.Module):
         super().__init__()
         if up not in GEN_UPS: raise ValueError(f"up must be one of {GEN_UPS}, got {up!r}")
         self.z_dim, self.event_shape = check_positive('z_dim', z_dim, integer=True), (3, 32, 32)
-        u = [resize_conv] * 3 if up == 'resize' else [lambda a, b: nn.ConvTranspose2d(a, b, 4, 2, 1)] * 2 + [
-             lambda a, b: nn.ConvTranspose2d(a, b, 3, 2, 1, output_padding=1)]
+        def up2(a, b, k=4, pad_out=0):  # one 2x step: the authors' transposed conv (kernel k), or `resize_conv`
+            return resize_conv(a, b) if up == 'resize' else nn.ConvTranspose2d(a, b, k, 2, 1, output_padding=pad_out)
         self.net = nn.Sequential(
             nn.Unflatten(1, (z_dim, 1, 1)),
             nn.ConvTranspose2d(z_dim, 256, 4, 1, 0), _bn(256, bn_train_always), _lrelu(),             # 4x4
-            u[0](256, 128), _bn(128, bn_train_always), _lrelu(),                                       # 8x8
-            u[1](128, 64), _bn(64, bn_train_always), _lrelu(),                                         # 16x16
-            u[2](64, 64), _lrelu(),                                                                    # 32x32
+            up2(256, 128), _bn(128, bn_train_always), _lrelu(),                                       # 8x8
+            up2(128, 64), _bn(64, bn_train_always), _lrelu(),                                         # 16x16
+            up2(64, 64, k=3, pad_out=1), _lrelu(),                                                    # 32x32
             nn.ConvTranspose2d(64, 3, 3, 1, 1), nn.Tanh())
         init_weights(self, init)
 
     def forward(self, z): return self.net(check_shape('z', z, (self.z_dim,)))
-
 
 # %% ../nbs/04_vae.ipynb #bf605564
 @rebuildable
