@@ -1,8 +1,9 @@
 """Conditional VMT on CMP Facade, cpu preset (64x64, 32x32 hole): the comparison of 08_conditional, from the command line.
 
 Runs `vmt_nb.conditional.compare_completion`: per seed and for the same number of iterations (batch 16), conditional
-VMT with the L1 anchor (ours), the paper's conditional VMT without it, a conditional VAE on the data alone and a U-Net
-trained with L1 alone; scores g(c, 0), g(c, 0) + noise-free Langevin and the mean-colour fill on the 30 test photos.
+VMT with the L1 anchor (ours), conditional VMT without it (the presets' chain, so not the paper's algorithm), a
+conditional VAE on the data alone and a U-Net trained with L1 alone; scores g(c, 0), g(c, 0) + noise-free Langevin and
+the fills without learning (mean colour, harmonic, nearest known pixel) on the 30 test photos.
 Writes nbs/results/cond_facade.json (metrics) and nbs/results/cond_holes.npz (uint8 hole crops of the first test
 photos, for the notebook's figures). Run single-threaded:
 
