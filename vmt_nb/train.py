@@ -57,6 +57,7 @@ class VMTConfig:
     data_noise:float=0.0      # σ of Gaussian noise added to each data batch of the EBM step (short-run EBMs: 0.03)
     lr_ebm:float=1e-3         # Adam learning rate of the EBM
     lr_vae:float=1e-3         # Adam learning rate of the generator and encoder
+    vae_steps:int=1           # Adam steps of the VAE on each batch x̃ (Eq. (10) projects onto the model given x̃; 1: the authors' code)
     adam_beta1:float=0.5      # Adam β₁ of both optimisers, 0.5 as the authors
     lr_decay:float=1.0        # learning rates are multiplied by `lr_decay` every `decay_every` iterations (smoothly)
     lr_decay_vae:float=None   # the VAE's own decay factor; None: `lr_decay` (the authors decay both alike)
@@ -69,7 +70,7 @@ class VMTConfig:
 
     def __post_init__(self):
         if self.method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        for k in ('batch_size', 'decay_every'): check_positive(k, getattr(self, k), integer=True)
+        for k in ('batch_size', 'decay_every', 'vae_steps'): check_positive(k, getattr(self, k), integer=True)
         if self.n_chains is not None: check_positive('n_chains', self.n_chains, integer=True)
         if not isinstance(self.n_steps, int) or isinstance(self.n_steps, bool) or self.n_steps < 0:
             raise ValueError(f"n_steps must be a non-negative integer, got {self.n_steps!r}")
@@ -131,10 +132,12 @@ class TrainStep:
     def vae_update(self,
                    learn, # the `Learner` (its generator, encoder, optimiser and options)
                    x:torch.Tensor): # the VAE's training examples: x̃ for VMT, the data for the VAE baseline
-        "One Adam step on the β-weighted negative ELBO of `x` (Eq. 9), over generator and encoder."
-        out = vae_loss(learn.model.gen, learn.model.enc, x, beta=learn.cfg.beta, sigma=learn.cfg.sigma)
-        learn.update('vae', out['loss'])
-        return dict(vae_loss=out['loss'].detach(), recon=out['recon'].detach(), kl=out['kl'].detach())
+        "`cfg.vae_steps` Adam steps on the β-weighted negative ELBO of `x` (Eq. 9), over generator and encoder; the first step's terms."
+        for i in range(learn.cfg.vae_steps):
+            out = vae_loss(learn.model.gen, learn.model.enc, x, beta=learn.cfg.beta, sigma=learn.cfg.sigma)
+            learn.update('vae', out['loss'])
+            if i == 0: stats = dict(vae_loss=out['loss'].detach(), recon=out['recon'].detach(), kl=out['kl'].detach())
+        return stats
 
     def diverged(self, learn): # the `Learner`, after the Langevin revision
         "A NaN statistic that tells the divergence guard the chain left the finite numbers (no update is made, on any process)."
