@@ -202,7 +202,7 @@ class RunLock:
             o = _owner(self.path)
             if held is False or not self._stale(o, held): os.close(fd); raise self._busy(o)
             me = dict(pid=os.getpid(), host=socket.gethostname(), command=self.command, since=time.strftime('%Y-%m-%d %H:%M:%S'))
-            os.ftruncate(fd, 0); os.pwrite(fd, json.dumps(me).encode(), 0); os.fsync(fd)
+            os.ftruncate(fd, 0); os.lseek(fd, 0, os.SEEK_SET); os.write(fd, json.dumps(me).encode()); os.fsync(fd)
             self.fd, self.took_over = fd, o
             return self
 
