@@ -8,7 +8,7 @@ __all__ = ['PRESETS', 'IMAGE_DATA', 'CLASSIFIED', 'CONFIG_OPTIONS', 'build', 'ch
            'sample_main', 'evaluate', 'eval_main']
 
 # %% ../nbs/07_cli.ipynb #203f6148
-import argparse, json, os, sys, time
+import argparse, json, os, re, sys, time
 from dataclasses import fields
 from pathlib import Path
 import torch
@@ -22,6 +22,8 @@ from .vae import GenMLP, EncMLP, GenConvMNIST, EncConvMNIST, GenConvCIFAR, EncCo
 from .train import fit, Learner, VMTConfig, METHODS, save_checkpoint, load_checkpoint
 from .metrics2d import kl_data_ebm, kl_data_gen
 from .distributed import setup, is_main, main_only
+from .checkpoint import write_json, run_folder, with_run_folder
+from .callbacks import DivergenceError
 
 # %% ../nbs/07_cli.ipynb #96bc9113
 _TOY_CFG = dict(batch_size=256, n_chains=256, n_steps=20, delta=0.1, beta=1.0, sigma=0.1, ebm_reg=0.2, lr_ebm=1e-3, lr_vae=1e-3)
@@ -84,9 +86,7 @@ def check_out_dir(out:Path, # the output folder
         raise ValueError(f"{ck} exists: pass --resume to continue that run, or choose another --out")
     return ck
 
-def _write_json(obj, path:Path):
-    tmp = path.with_name(f'.{path.name}.tmp')
-    tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
+def _write_json(obj, path:Path): write_json(obj, path)  # atomic: a full disk leaves the previous file, and no temporary one
 
 # %% ../nbs/07_cli.ipynb #5a0f159a
 def toy_metrics(learn, # a trained `Learner` on a 2D density
@@ -153,6 +153,7 @@ def check_device(device): # None, or a device name such as 'cpu', 'cuda', 'cuda:
     if n is not None and (d.index or 0) >= n: raise ValueError(f"device {device!r}: this machine has {n} CUDA device(s)")
     return d
 
+@with_run_folder('vmt_nb_train')  # one process per output folder; a failed run leaves no empty folder
 def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, checkerboard, ...) or mnist, fashion_mnist, cifar10
           preset:str='toy', # toy, toy_long, mnist_cpu, cifar10_cpu, mnist, fashion_mnist, cifar10 (see the presets table)
           out:str='runs/ring8', # output folder: checkpoint.pt, samples.png, metrics.json
@@ -239,6 +240,21 @@ def train_parser():
 
 def _fail(prog, e): sys.exit(f"{prog}: error: {e}")
 
+def _out_of_memory(e): return isinstance(e, MemoryError) or (isinstance(e, RuntimeError) and bool(re.search(r"out of memory|can't allocate memory", str(e))))
+
+def _stop(prog:str, # the command, e.g. 'vmt_nb_train'
+          e:BaseException, # what ended it
+          out=None): # the run folder it trains, if any
+    "End a command with one line for what a user can cause or meet (Ctrl-C too); anything else, a bug, keeps its traceback."
+    ck = Path(out)/'checkpoint.pt' if out else None
+    kept = f"; {ck} holds the last checkpoint: run the same command with --resume to continue" if ck and ck.is_file() else ''
+    if isinstance(e, KeyboardInterrupt):
+        print(f"{prog}: interrupted" + (kept or ("; no checkpoint was written yet" if out else '')), file=sys.stderr); sys.exit(130)
+    if isinstance(e, DivergenceError): _fail(prog, f"training diverged: {e}. Try a smaller --delta or learning rate{kept}")
+    if _out_of_memory(e): _fail(prog, f"out of memory ({str(e).splitlines()[0]}): try a smaller --batch_size or --n_chains{kept}")
+    if isinstance(e, (ValueError, OSError)): _fail(prog, re.sub(r'^\[Errno \d+\] ', '', str(e)))  # FileNotFoundError is an OSError
+    raise e
+
 def main(argv=None): # the command-line arguments; default: sys.argv[1:]
     "`vmt_nb_train`: the console script."
     a = vars(train_parser().parse_args(argv))
@@ -253,7 +269,7 @@ def main(argv=None): # the command-line arguments; default: sys.argv[1:]
             minutes = a['minutes'] or PRESETS[a['preset']].get('minutes')
             return print(json.dumps(dict(iters=a['iters'] or iters, minutes=minutes, config=vars(cfg)), indent=1))
         m = train(**a, progress=not quiet, options=options)
-    except (ValueError, FileNotFoundError) as e: _fail('vmt_nb_train', e)
+    except (Exception, KeyboardInterrupt) as e: _stop('vmt_nb_train', e, a['out'])
     if m is None: return  # a process of a torchrun launch other than rank 0
     summary = ', '.join(f'{k}={v:.4g}' for k, v in _flat(m['final']).items())
     print(f"{m['iters']} iterations in {m['seconds']:.0f} s; wrote {a['out']}/checkpoint.pt, samples.png, metrics.json" + (f"\n{summary}" if summary else ''))
@@ -270,10 +286,25 @@ def _flat(d, pre=''):
 def load_run(run_dir, # an output folder of `vmt_nb_train`
              device=None): # where to put the networks; default: CUDA if available
     "The trained `Learner` of a run, rebuilt from its checkpoint alone, and the run's metrics.json (a dict)."
+    run = _run_dir(run_dir)
+    meta = _read_json(run/'metrics.json') if (run/'metrics.json').is_file() else {}
+    learn = Learner.from_checkpoint(run/'checkpoint.pt', device)
+    if 'cond' in learn.extras: raise ValueError(f"{run} is a completion run of vmt_nb_train_cond: use vmt_nb_complete with it")
+    return learn, meta
+
+def _run_dir(run_dir):
+    "`run_dir` as a `Path`; `ValueError` unless it is a folder holding checkpoint.pt."
     run = Path(run_dir)
+    if run.is_file(): raise ValueError(f"{run} is a file, not a run folder: pass an output folder of vmt_nb_train")
     if not (run/'checkpoint.pt').is_file(): raise ValueError(f"{run} holds no checkpoint.pt: is it an output folder of vmt_nb_train?")
-    meta = json.loads((run/'metrics.json').read_text()) if (run/'metrics.json').is_file() else {}
-    return Learner.from_checkpoint(run/'checkpoint.pt', device), meta
+    return run
+
+def _read_json(path):
+    "The JSON object in `path`; `ValueError` naming the file when it is damaged."
+    try: obj = json.loads(Path(path).read_text())
+    except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"{path} is damaged, it is not valid JSON ({e})") from None
+    if not isinstance(obj, dict): raise ValueError(f"{path} is damaged: it holds a {type(obj).__name__}, not the run's metrics")
+    return obj
 
 def plot_samples(s, # `Samples`: images or 2D points
                  path:Path, # the PNG file to write
@@ -297,11 +328,12 @@ def sample_main(run_dir:str, # an output folder of vmt_nb_train
     try:
         learn, _ = load_run(run_dir, device)
         check_positive('n', n, integer=True); set_seed(seed)
-        out = Path(out or run_dir); out.mkdir(parents=True, exist_ok=True)
-        s = learn.sample(n, n_steps)
-        save_checkpoint(dict(x_init=s.x_init.cpu(), x_syn=s.x_syn.cpu(), n_steps=n_steps or learn.cfg.n_steps, seed=seed), out/'samples.pt')
-        plot_samples(s, out/'samples_grid.png')
-    except (ValueError, FileNotFoundError, OSError) as e: _fail('vmt_nb_sample', e)
+        out = Path(out or run_dir)
+        with run_folder(out, 'vmt_nb_sample'):  # no other process writes there meanwhile
+            s = learn.sample(n, n_steps)
+            save_checkpoint(dict(x_init=s.x_init.cpu(), x_syn=s.x_syn.cpu(), n_steps=n_steps or learn.cfg.n_steps, seed=seed), out/'samples.pt')
+            plot_samples(s, out/'samples_grid.png')
+    except (Exception, KeyboardInterrupt) as e: _stop('vmt_nb_sample', e)
     print(f"wrote {n} samples to {out}/samples.pt and {out}/samples_grid.png")
 
 def evaluate(learn, # the trained `Learner` of a run
@@ -314,8 +346,9 @@ def evaluate(learn, # the trained `Learner` of a run
     "The metrics of a trained run: grid KLs (2D) or classifier FD and score of x̂ and x̃ (and the Inception FID of x̃)."
     data = meta.get('data')
     if data is None: raise ValueError("the run's metrics.json does not name its data set")
-    if data in TOY_DENSITIES: return toy_metrics(learn, toy_density(data), n)[0]
+    if n_steps is not None and (not isinstance(n_steps, int) or n_steps < 0): raise ValueError(f"n_steps must be a non-negative integer, got {n_steps!r}")
     if n_steps is not None: learn.cfg.n_steps = n_steps
+    if data in TOY_DENSITIES: return dict(toy_metrics(learn, toy_density(data), n)[0], n_steps=learn.cfg.n_steps)
     m, s = image_metrics(learn, data, root or meta.get('root'), n)
     if fid:
         from vmt_nb.metrics import inception_fid
@@ -334,10 +367,11 @@ def eval_main(run_dir:str, # an output folder of vmt_nb_train
               fid_n:int=1000): # samples and test images for the FID
     "`vmt_nb_eval`: compute a trained run's metrics and write them into its metrics.json (under 'eval')."
     try:
-        learn, meta = load_run(run_dir, device)
-        set_seed(seed)
-        m = evaluate(learn, meta, n, n_steps, root, fid, fid_n)
-        meta['eval'] = dict(m, seed=seed, iters=learn.step)
-        _write_json(meta, Path(run_dir)/'metrics.json')
-    except (ValueError, FileNotFoundError, OSError) as e: _fail('vmt_nb_eval', e)
+        with run_folder(_run_dir(run_dir), 'vmt_nb_eval'):  # no other process rewrites metrics.json meanwhile
+            learn, meta = load_run(run_dir, device)
+            set_seed(seed)
+            m = evaluate(learn, meta, n, n_steps, root, fid, fid_n)
+            meta['eval'] = dict(m, seed=seed, iters=learn.step)
+            _write_json(meta, Path(run_dir)/'metrics.json')
+    except (Exception, KeyboardInterrupt) as e: _stop('vmt_nb_eval', e)
     print(', '.join(f'{k}={v:.4g}' for k, v in _flat(m).items()))

@@ -14,8 +14,9 @@ import torch
 from fastcore.script import anno_parser, Param
 from .core import set_seed, check_positive, check_nonneg, from_pm1
 from .conditional import (COND_PRESETS, COND_DATA, PAPER_COND, _preset, cond_nets, cond_data, facade_pairs, folder_pairs, load_photo,
-                                 fit_cond, load_cond, predict, complete, completion_metrics)
-from .cli import check_out_dir, check_device, _write_json, _fail
+                                 fit_cond, load_cond, predict, complete, completion_metrics, IMAGE_EXTS)
+from .cli import check_out_dir, check_device, _write_json, _fail, _stop
+from .checkpoint import with_run_folder
 from .langevin import LANGEVIN_PRESETS
 from .train import VMTConfig
 from .distributed import setup, is_main, main_only
@@ -68,6 +69,7 @@ def cond_config(preset:str='cpu', # a key of `COND_PRESETS`
     VMTConfig(**cfg)  # a bad value raises here, naming it, before any data is read
     return dict(cfg, l1=p['l1'] if l1 is None else check_nonneg('l1', l1))
 
+@with_run_folder('vmt_nb_train_cond')  # one process per output folder; a failed run leaves no empty folder
 def train_cond(data:str='facade', # 'facade' or 'folder'
                root=None, # facade: the data root (default: $VMT_DATA); folder: the folder of photos
                preset:str='cpu', # a key of `COND_PRESETS`: cpu, paper or tiny
@@ -154,7 +156,7 @@ def train_cond_main(argv=None): # the command-line arguments; default: sys.argv[
             return print(json.dumps(dict(preset=a['preset'], iters=a['iters'] or _preset(a['preset'])['iters'], l1=l1, flip=a['flip'],
                                          chain=cfg.sampler_kwargs(), config=vars(cfg)), indent=1))
         m = train_cond(**a, options=options, progress=not quiet)
-    except (ValueError, OSError) as e: _fail('vmt_nb_train_cond', e)  # FileNotFoundError is an OSError
+    except (Exception, KeyboardInterrupt) as e: _stop('vmt_nb_train_cond', e, a['out'])
     if m is None: return  # a process of a torchrun launch other than rank 0
     t = m['test']
     print(f"{m['iters']} iterations in {m['seconds']:.0f} s; wrote {a['out']}/checkpoint.pt, completions.png, metrics.json\n"
@@ -165,6 +167,7 @@ def _checkpoint_of(run):
     "The checkpoint of a run folder (or the checkpoint file itself); `ValueError` naming what is missing."
     run = Path(run)
     if not run.exists(): raise ValueError(f"no run at {run}: pass an output folder of vmt_nb_train_cond")
+    if run.suffix.lower() in IMAGE_EXTS: raise ValueError(f"{run} is a photo, not a run: pass an output folder of vmt_nb_train_cond first, then the photos")
     ck = run/'checkpoint.pt' if run.is_dir() else run
     if not ck.is_file(): raise ValueError(f"{run} holds no checkpoint.pt: is it an output folder of vmt_nb_train_cond?")
     return ck
@@ -185,6 +188,7 @@ def _photos(files, size):
     if len(set(stems)) < len(stems): raise ValueError(f"two photos share a name ({', '.join(stems)}): their outputs would overwrite each other")
     return torch.stack([load_photo(f, size) for f in files]), stems
 
+@with_run_folder('vmt_nb_complete')  # one process writes `out` at a time; a failed call leaves no empty folder
 def complete_photos(run, # an output folder of `vmt_nb_train_cond` (or a checkpoint file of `fit_cond`)
                     photos:list, # image files, each at least the run's image size
                     out, # the output folder
@@ -222,5 +226,5 @@ def complete_main(argv=None): # the command-line arguments; default: sys.argv[1:
     "`vmt_nb_complete`: the console script."
     a = vars(anno_parser(_cli_complete, prog='vmt_nb_complete').parse_args(argv))
     try: paths = complete_photos(a['run'], a['photos'], a['out'], a['n'], a['steps'], a['seed'], a['device'])
-    except (ValueError, OSError) as e: _fail('vmt_nb_complete', e)
+    except (Exception, KeyboardInterrupt) as e: _stop('vmt_nb_complete', e)
     print(f"wrote {len(paths)} files to {a['out']}: {', '.join(p.name for p in paths)}")

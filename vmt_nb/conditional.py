@@ -100,11 +100,22 @@ def load_photo(path, # an image file Pillow can read
     "One photo as a (3, size, size) tensor in [-1, 1]: the largest centred square, resized with bicubic filtering."
     from PIL import Image, ImageOps
     try:
-        with Image.open(path) as im: im = im.convert('RGB')
+        with Image.open(path) as im: im = _rgb(im, path)
+    except Image.DecompressionBombError as e: raise ValueError(f"cannot read {path}: it is too large to decode safely ({e})") from None
     except OSError as e: raise ValueError(f"cannot read {path} as an image ({e})") from e
     if min(im.size) < size: raise ValueError(f"{path} is {im.size[0]}x{im.size[1]} pixels, smaller than size={size}")
     im = ImageOps.fit(im, (size, size), Image.Resampling.BICUBIC)
     return to_pm1(torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).float() / 255)
+
+def _rgb(im, path):
+    "The image `im` as 8-bit RGB; 16-bit grey scaled to 8 bits (Pillow's `convert` would clip it to white)."
+    from PIL import Image
+    if im.mode.startswith('I'):  # 'I;16', 'I;16B', ...: 16-bit grey ('I', 32-bit, is how older Pillows open it)
+        a = np.asarray(im).astype(np.float64)
+        if a.min() < 0 or a.max() > 65535: raise ValueError(f"{path}: a {im.mode} image with values outside 16 bits is not read")
+        im = Image.fromarray(np.round(a * (255 / 65535)).astype(np.uint8), 'L')
+    elif im.mode == 'F': raise ValueError(f"{path} holds floating-point pixels: save it as an 8- or 16-bit image")
+    return im.convert('RGB')
 
 def _pairs(files, size, hole, split, n):
     mask = centre_mask(size, hole)  # checked before any photo is read
@@ -393,7 +404,7 @@ def _mask_of(learn, mask, c):
 
 def load_cond(path, # a checkpoint of `fit_cond` (`ckpt=`, `Learner.save`, `vmt_nb_train_cond`)
               device=None, # where to put the networks; default: CUDA if available
-              trusted=('vmt_nb.',)): # module prefixes whose network classes may be built (`Learner.from_checkpoint`)
+              trusted=None): # module prefixes of the registered network classes that may be built (`Learner.from_checkpoint`)
     "A conditional `Learner` rebuilt from its checkpoint alone (networks, weights, configuration, mask, `l1`), for `predict` and `complete`."
     learn = Learner.from_checkpoint(path, device, trusted=trusted)
     cond = learn.extras.get('cond')

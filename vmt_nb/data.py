@@ -10,7 +10,7 @@ __all__ = ['TOY_DENSITIES', 'FAMILY_NAMED', 'IMAGE_DATASETS', 'CIFAR10_SUBSET', 
            'image_tensor', 'image_dataloader']
 
 # %% ../nbs/01_data.ipynb #af8a3556
-import math, os, struct
+import math, os, shutil, struct, zipfile, zlib
 from pathlib import Path
 import numpy as np
 import torch
@@ -329,15 +329,51 @@ class NpzImages(torch.utils.data.Dataset):
                  train:bool=True, # the training split (else the test split)
                  transform=None): # default: `pm1_transform()`
         x, y = ('x_train', 'y_train') if train else ('x_test', 'y_test')
-        with np.load(path) as f:
-            if x not in f or y not in f: raise ValueError(f"{path} must hold arrays {x} and {y}, found {', '.join(f.files)}")
-            self.data, self.targets = f[x], f[y]
+        self.data, self.targets = _read_npz(path, x, y)
         if self.data.dtype != np.uint8 or self.data.ndim != 4 or len(self.data) != len(self.targets):
             raise ValueError(f"{path}: {x} must be uint8 (N, H, W, C) with N labels, got {self.data.dtype} {self.data.shape}")
         self.transform, self.path, self.train = transform or pm1_transform(), Path(path), train
     def __len__(self): return len(self.data)
     def __getitem__(self, i): return self.transform(self.data[i]), int(self.targets[i])
     def __repr__(self): return f"NpzImages({self.path}, train={self.train}, n={len(self)})"
+
+def _read_npz(path, *keys):
+    "The arrays `keys` of the .npz file `path`; `ValueError` naming the file when it is not a whole .npz holding them."
+    try:
+        f = np.load(path, allow_pickle=False)
+        if not isinstance(f, np.lib.npyio.NpzFile): raise ValueError("a single array, not an archive")
+        with f:
+            if any(k not in f for k in keys): raise KeyError(', '.join(f.files))
+            return tuple(f[k] for k in keys)
+    except KeyError as e: raise ValueError(f"{path} must hold arrays {' and '.join(keys)}, found {e.args[0]}") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+        why = '' if 'pickle' in str(e) else f": {e}"  # numpy's advice to unpickle an unknown file is not passed on
+        raise ValueError(f"{path} is not a readable .npz archive: it is cut short, damaged or another kind of file "
+                         f"({type(e).__name__}{why})") from None
+
+def _check_idx(path, # an IDX file: MNIST's format
+               ndim:int): # its dimensions: 3 for images, 1 for labels
+    "Raise `ValueError` naming `path` unless it is a whole IDX file of unsigned bytes with `ndim` dimensions."
+    with open(path, 'rb') as f: head = f.read(4 + 4 * ndim)
+    if len(head) < 4 + 4 * ndim or head[:4] != bytes([0, 0, 8, ndim]):
+        raise ValueError(f"{path} is not an IDX file of {ndim}-dimensional unsigned bytes (MNIST's format): it is damaged or another file")
+    dims = struct.unpack(f'>{ndim}I', head[4:])
+    want, size = len(head) + math.prod(dims), path.stat().st_size
+    if size != want: raise ValueError(f"{path} is cut short or damaged: its header announces {' x '.join(map(str, dims))} values, "
+                                      f"{want} bytes in all, and the file has {size}; replace it with a whole copy")
+
+def _check_files(name, root, train):
+    "Check the IDX files of `name`'s split under `root` that are there (a missing one is reported as missing, later)."
+    if name == 'cifar10': return  # torchvision checks its batches' MD5 sums itself
+    folder, prefix = root/_info(name)[2], 'train' if train else 't10k'
+    for kind, ndim in (('images', 3), ('labels', 1)):
+        if (p := folder/f'{prefix}-{kind}-idx{ndim}-ubyte').is_file(): _check_idx(p, ndim)
+
+def _new_dirs(folder):
+    "The folders that creating `folder` creates, deepest first."
+    new, p = [], Path(folder).absolute()
+    while not p.exists() and p != p.parent: new.append(p); p = p.parent
+    return new
 
 def _root_source(root):
     "Where the data root comes from, for messages."
@@ -363,13 +399,17 @@ def image_dataset(name:str, # 'mnist', 'fashion_mnist' or 'cifar10'
     import torchvision  # imported here: it takes seconds, and only image data needs it
     if download not in (None, True, False): raise ValueError(f"download must be None, True or False, got {download!r}")
     cls, source, root = getattr(torchvision.datasets, _info(name)[0]), _root_source(root), data_root(root)
+    _check_files(name, root, train)  # damaged files are named, not reported missing (or met as torchvision's AssertionError)
     if download is not True:
         try: return cls(str(root), train=train, transform=pm1_transform(), download=False)
         except RuntimeError: pass   # torchvision's "Dataset not found (or corrupted)"
         if name == 'cifar10' and (root/CIFAR10_SUBSET).is_file(): return NpzImages(root/CIFAR10_SUBSET, train)
         if download is False: raise _missing(name, root, source, download)
+    new = _new_dirs(root)
     try: return cls(str(root), train=train, transform=pm1_transform(), download=True)
-    except Exception as e: raise _missing(name, root, source, download, e) from None
+    except Exception as e:
+        if new: shutil.rmtree(new[-1], ignore_errors=True)  # a failed download leaves no data root it created
+        raise _missing(name, root, source, download, e) from None
 
 # %% ../nbs/01_data.ipynb #7e3bf89c
 def image_tensor(name:str, # 'mnist', 'fashion_mnist' or 'cifar10'

@@ -32,7 +32,7 @@ def ebm_loss(energy:nn.Module, # the energy E_alpha: (batch, *event) -> (batch,)
     return (loss, e_obs.detach(), e_syn.detach()) if energies else loss
 
 # %% ../nbs/02_energy.ipynb #81441f3f
-@rebuildable
+@rebuildable(tensors=('mean', 'cov'))  # a checkpoint may hold these as tensors
 class GaussianEnergy(nn.Module):
     "E(x) = ½ (x-μ)ᵀ Σ⁻¹ (x-μ), the energy of N(μ, Σ), with exact log Z, log-density and samples."
     def __init__(self,
@@ -70,7 +70,7 @@ class GaussianEnergy(nn.Module):
         return self.mean + eps @ self.scale_tril.T
 
 # %% ../nbs/02_energy.ipynb #76abfa62
-@rebuildable
+@rebuildable(tensors=('mean', 'cov'))
 class ExpFamilyGaussian(nn.Module):
     "E_θ(x) = -(ηᵀx + xᵀΛx): a Gaussian in natural parameters θ = (η, Λ), with closed-form log Z."
     def __init__(self,

@@ -265,6 +265,8 @@ class Learner:
         for cb in cbs: self.add_cb(cb)
 
     def _event_shape(self):
+        lacking = [f"{k} network ({type(m).__name__})" for k, m in self.model.items() if not hasattr(m, 'event_shape')]
+        if lacking: raise ValueError(f"the {' and the '.join(lacking)} has no `event_shape`: give it one, the shape of one example, e.g. (2,)")
         shapes = {k: tuple(m.event_shape) for k, m in self.model.items()}
         if len(set(shapes.values())) > 1: raise ValueError(f"the networks disagree on the example shape: {shapes}")
         return next(iter(shapes.values()))
@@ -388,14 +390,20 @@ class Learner:
     def from_checkpoint(cls, path, # a checkpoint written by `CheckpointCB`, `Learner.save` or `vmt_nb_train`
                         device=None, # where to put the networks; default: CUDA if available
                         data=None, # training data, to continue training (not needed for sampling)
-                        trusted=('vmt_nb.',), # module prefixes whose network classes may be built
+                        trusted=None, # module prefixes of the registered network classes that may be built; default: all (`build_net`)
                         **nets): # networks the checkpoint cannot rebuild itself (energy=, gen=, enc=)
         "A trained `Learner` rebuilt from a checkpoint alone: its networks, weights, configuration and history."
         sd = load_checkpoint(path, device)
+        if not (isinstance(sd, dict) and sd.get('format') == 'vmt_nb.train/1' and isinstance(sd.get('config'), dict)):
+            raise ValueError(f"{path} is not a training checkpoint of vmt_nb (fit, Learner.save, vmt_nb_train)")
+        unknown = sorted(set(sd['config']) - {f.name for f in fields(VMTConfig)})
+        if unknown: raise ValueError(f"{path} has options this vmt_nb does not know: {', '.join(map(str, unknown))} (written by a newer version?)")
+        check_finite_weights(sd['model'], path)
         for k, spec in (sd.get('nets') or {}).items():
             if nets.get(k) is None:
                 if spec is None: raise ValueError(f"{path} does not record how to build its {k!r} network: pass {k}=<module>")
-                nets[k] = build_net(spec, trusted)
+                try: nets[k] = build_net(spec, trusted)
+                except ValueError as e: raise ValueError(f"{path}, {k} network: {e}") from None
         learn = cls(**nets, data=data, cfg=VMTConfig(**sd['config']), device=device)
         learn.load_state_dict(sd, rng=False)
         return learn
@@ -405,6 +413,8 @@ class Learner:
                trace:bool=False, # also return the per-step Langevin trace (of the first chunk)
                chunk:int=None): # samples per pass; default: the training chains of a process (the generator's BatchNorm sees that batch)
         "Samples x̂ (proposals) and x̃ (after Langevin) from the current model, in chunks of `chunk`."
+        if 'cond' in self.extras: raise ValueError("this is a conditional model (trained with fit_cond): it completes images given "
+                                                   "conditions c; load it with load_cond and use predict(learn, c) or complete(learn, c, n)")
         check_positive('n', n, integer=True)
         chunk = check_positive('chunk', chunk or self.chains, integer=True)
         parts = [self._sample(min(chunk, n - i), n_steps) for i in range(0, n, chunk)]
@@ -447,7 +457,11 @@ def fit(energy:nn.Module=None, # the energy network E(x) (low on data); unused b
     for cb in cbs: learn.add_cb(cb)
     for cb in learn.cbs: cb.n_iters = n_iters
     if resume is True: resume = ckpt
-    if resume is not None: learn.load_state_dict(load_checkpoint(resume, learn.device))
+    if resume is not None:
+        learn.load_state_dict(load_checkpoint(resume, learn.device))
+        check_finite_weights(learn.model.state_dict(), resume)
+        if learn.step > n_iters: raise ValueError(f"{resume} is at iteration {learn.step}, already past the {n_iters} iterations "
+                                                  f"asked for (n_iters, --iters): ask for more to continue it")
     return learn.fit(n_iters)
 
 # %% ../nbs/05_train.ipynb #dc517c71

@@ -96,7 +96,7 @@ def iwae_log_likelihood(gen:nn.Module, # generator g_theta
     return lw.logsumexp(0) - math.log(n_samples)
 
 # %% ../nbs/04_vae.ipynb #381f2a41
-@rebuildable
+@rebuildable(tensors=('W', 'b'))  # a checkpoint may hold these as tensors
 class LinearGaussian(nn.Module):
     "The linear-Gaussian generator x = Wz + b + sigma*eps, with closed-form marginal and posterior."
     def __init__(self,
