@@ -45,7 +45,7 @@ def download(url:str, # http(s) or file:// URL
     except (OSError, ValueError) as e:  # URLError and HTTPError are OSErrors; ValueError: not a URL
         tmp.unlink(missing_ok=True)
         raise ConnectionError(f"could not download {url} ({getattr(e, 'reason', None) or e}); "
-                              "without a network connection, copy the file there by hand") from None
+                              f"without a network connection, copy the file to {dest} by hand") from None
     if sha256 is not None and (got := file_sha256(tmp)) != sha256.lower():
         tmp.unlink()
         raise ValueError(f"{url} has SHA-256 {got}, not the expected {sha256}: the file is damaged or not the registered one")
