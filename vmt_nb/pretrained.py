@@ -6,7 +6,7 @@
 __all__ = ['WEIGHTS_FORMAT', 'FP16_TOLERANCE', 'REGISTRY', 'REGISTRY_FIELDS', 'weights_state', 'fp16_change', 'save_weights',
            'load_weights', 'pretrained_registry', 'pretrained_file', 'from_pretrained', 'run_or_pretrained']
 
-# %% ../nbs/07a_pretrained.ipynb #e8fe0535
+# %% ../nbs/07a_pretrained.ipynb #baf38f41
 import copy, json
 from dataclasses import asdict
 from pathlib import Path
@@ -19,7 +19,7 @@ from .langevin import langevin
 from .train import Learner, VMTConfig, fit
 from .cli import load_run, train
 
-# %% ../nbs/07a_pretrained.ipynb #5fe45d14
+# %% ../nbs/07a_pretrained.ipynb #0e98ec79
 WEIGHTS_FORMAT = 'vmt_nb.weights/1'
 FP16_TOLERANCE = dict(x=1/255, x_syn=1/255, energy=1e-3)  # largest changes that float16 may make (see `fp16_change`)
 
@@ -78,7 +78,7 @@ def load_weights(path, # a file written by `save_weights`
     learn.step, learn.history = sd['step'], list(sd['meta'].get('history', []))
     return learn, sd['meta']
 
-# %% ../nbs/07a_pretrained.ipynb #104ad0e5
+# %% ../nbs/07a_pretrained.ipynb #3c21ee56
 REGISTRY = Path(vmt_nb.__file__).parent/'pretrained.json'
 REGISTRY_FIELDS = ('url', 'sha256', 'bytes', 'dtype', 'data', 'preset', 'about')
 
@@ -109,7 +109,7 @@ def from_pretrained(name:str, # a registered name, e.g. 'mnist_cpu'
     "The `Learner` (for sampling) and the run's metrics of the pretrained weights `name`, downloaded once and checked."
     return load_weights(pretrained_file(name, registry, cache), device)
 
-# %% ../nbs/07a_pretrained.ipynb #a9bb3cf7
+# %% ../nbs/07a_pretrained.ipynb #b63287d8
 def run_or_pretrained(name:str, # the pretrained weights of this run in the registry
                       data:str, # what `vmt_nb_train` trains when retraining: its data set
                       preset:str, # and its preset
