@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GITHUB = 'git+https://github.com/vmt-nb/vmt_nb.git'   # what each install cell installs from
 COLAB_BASE = ['torch', 'torchvision', 'numpy', 'matplotlib', 'pillow', 'ipykernel']  # preinstalled on Colab
 
-def log(*a): print(*a, flush=True)
+T0 = time.perf_counter()
+def log(*a): print(f'[{time.perf_counter() - T0:5.0f} s]', *a, flush=True)
 
 def run(cmd, **kw):
     r = subprocess.run(cmd, capture_output=True, text=True, **kw)
