@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = 'git+https://github.com/vmt-nb/vmt_nb.git'   # what each install cell installs from
+LONGEST = ('05_train', '07_cli', '05a_distributed', '08a_complete_cli')  # 2-4 minutes each here
 COLAB_BASE = ['torch', 'torchvision', 'numpy', 'matplotlib', 'pillow', 'ipykernel']  # preinstalled on Colab
 
 T0 = time.perf_counter()
@@ -82,7 +83,7 @@ def point_at_wheel(nb:dict, wheel:Path, name:str):
     if len(hits) != 1: raise ValueError(f"{name}: expected one install cell installing from {GITHUB}, found {len(hits)}")
     c = hits[0]; c['source'] = ''.join(c['source']).replace(GITHUB, wheel.as_uri())
 
-def check_one(nb_path:Path, wheel:Path, base:Path, house:Path, work:Path, data:Path, limit:float):
+def check_one(nb_path:Path, wheel:Path, base:Path, house:Path, work:Path, data:Path, limit:float, keep:bool=False):
     "Run one notebook alone in a fresh folder and environment: (seconds, error message or None)."
     import nbformat
     from nbclient import NotebookClient
@@ -109,8 +110,11 @@ def check_one(nb_path:Path, wheel:Path, base:Path, house:Path, work:Path, data:P
     except Exception as e:
         msg = re.sub(r'\x1b\[[0-9;]*m', '', str(e))
         err = 'timed out: a cell ran past the page limit' if 'Timeout' in type(e).__name__ else msg[-2500:]
+    finally:
+        if km.has_kernel: km.shutdown_kernel(now=True)   # a client given `km` leaves the kernel running
     secs = time.perf_counter() - t0
     nbformat.write(nb, folder/f'{name}.executed.ipynb')
+    if not keep: shutil.rmtree(env, ignore_errors=True)   # what the install cell put there, a few hundred MB
     if err is None and secs > limit: err = f"took {secs:.0f} s, over the {limit:.0f} s limit of a page"
     return secs, err
 
@@ -125,6 +129,7 @@ def main():
     p.add_argument('--keep', action='store_true', help='keep the work folder (executed notebooks, environments)')
     a = p.parse_args()
     nbs = [Path(n).resolve() for n in a.notebooks] or sorted(n for n in (ROOT/'nbs').glob('*.ipynb') if n.name[0] not in '_.')
+    nbs.sort(key=lambda n: n.stem not in LONGEST)   # the longest pages first, so that the two workers end together
     data = Path(a.data) if a.data else next((d for d in (ROOT.parent/'shared'/'data', Path('/work/shared/data')) if d.is_dir()), None)
     if data is None or not data.is_dir(): sys.exit("no data folder: pass --data (a folder holding MNIST/raw, ...)")
     work = Path(tempfile.mkdtemp(prefix='colab_check_'))
@@ -136,7 +141,7 @@ def main():
         log(f"== {len(nbs)} notebooks, {a.jobs} at a time, VMT_DATA={data}, limit {a.limit:.0f} s a page")
         (work/'mpl').mkdir()
         def one(nb):
-            secs, err = check_one(nb, wheel, base, house, work, data, a.limit)
+            secs, err = check_one(nb, wheel, base, house, work, data, a.limit, a.keep)
             log(f"{'ok  ' if err is None else 'FAIL'} {nb.name:28s} {secs:6.0f} s" + ('' if err is None else f"\n{err}\n"))
             return nb.name, secs, err
         with ThreadPoolExecutor(a.jobs) as ex: res = list(ex.map(one, nbs))
