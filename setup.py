@@ -27,6 +27,9 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = (cfg.get('dev_requirements') or '').split()
+nb_requirements = (cfg.get('nb_requirements') or '').split()
+# the stored results (small JSON and npz files) travel with the package, in subfolders of it (see vmt_nb.stored)
+data_pkgs = {f"{cfg['lib_path']}.{sub}": folder for folder, sub in (s.split('=') for s in cfg.get('stored_results', '').split())}
 
 setuptools.setup(
     name = cfg['lib_name'],
@@ -37,10 +40,12 @@ setuptools.setup(
         'Natural Language :: ' + cfg['language'].title(),
     ] + ['Programming Language :: Python :: '+o for o in py_versions[py_versions.index(min_python):]] + (['License :: ' + lic[1] ] if lic[1] else []),
     url = cfg['git_url'],
-    packages = setuptools.find_packages(),
+    packages = setuptools.find_packages() + list(data_pkgs),
+    package_dir = data_pkgs,
+    package_data = {**{p: ['*.json', '*.jsonl', '*.npz'] for p in data_pkgs}, cfg['lib_path']: ['pretrained.json']},
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements },
+    extras_require={ 'dev': dev_requirements, 'nb': nb_requirements },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

@@ -19,6 +19,13 @@ def _directives(src): return [l for l in src.splitlines() if l.startswith('#|')]
 
 def _code(src): return '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
 
+SITE = 'https://vmt-nb.github.io/vmt_nb/'
+
+def _markdown(src):
+    "A markdown cell as GitHub shows it: Quarto's {mermaid} blocks as mermaid blocks, links to pages to the site."
+    src = src.replace('```{mermaid}', '```mermaid')
+    return re.sub(r'\]\(([0-9a-z_]+)\.ipynb\)', lambda m: f']({SITE}{m[1]}.html)', src)
+
 def _outputs(cell, i, figdir):
     "Markdown for a code cell's outputs; figures are written to `figdir`."
     parts = []
@@ -41,7 +48,7 @@ def render(out_dir:Path):
     parts = []
     for i, cell in enumerate(json.loads(NB.read_text())['cells']):
         src = _src(cell)
-        if cell['cell_type'] == 'markdown': parts.append(src.strip()); continue
+        if cell['cell_type'] == 'markdown': parts.append(_markdown(src).strip()); continue
         if cell['cell_type'] != 'code': continue
         d = ' '.join(_directives(src))
         if 'hide' in d or 'default_exp' in d: continue

@@ -206,6 +206,7 @@ def run_family(family:dict, # name -> density, e.g. `toy_family()`
                log=print, # a function of one line, or None
                cbs_fn=None, # a function returning extra callbacks for each run
                label:str=None, # a name stored with the runs (needed to tell apart runs that differ only in `cbs_fn`)
+               compute:bool=True, # run what `path` does not hold; False: raise instead (a page that only shows stored runs)
                **kwargs): # fields of `VMTConfig` overriding the toy preset
     "`run_member` on every member × seed, one after the other; the results, loaded from `path` where stored."
     path, cfg = Path(path) if path else None, toy_cfg(**kwargs)
@@ -215,6 +216,8 @@ def run_family(family:dict, # name -> density, e.g. `toy_family()`
         for seed in seeds:
             r = next((r for r in stored if _same_run(r, name, seed, method, budget, cfg, label)), None)
             if r is None:
+                if not compute: raise ValueError(f"{path} holds no run of {name}, seed {seed}, {method} with these options: "
+                                                 "set RETRAIN = True at the top of the page to train it")
                 r, learn, s = run_member(dist, seed, budget, method, cbs=cbs_fn() if cbs_fn else (), **kwargs)
                 r['label'] = label
                 if seed == view_seed: r['view'] = snapshot(dist, learn, s)
