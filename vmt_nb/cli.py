@@ -22,7 +22,8 @@ from .vae import GenMLP, EncMLP, GenConvMNIST, EncConvMNIST, GenConvCIFAR, EncCo
 from .train import fit, Learner, VMTConfig, METHODS, save_checkpoint, load_checkpoint
 from .metrics2d import kl_data_ebm, kl_data_gen
 from .distributed import setup, is_main, main_only
-from .checkpoint import write_json, run_folder, with_run_folder
+from .io import write_json, writable_dir
+from .checkpoint import run_folder, with_run_folder
 from .callbacks import DivergenceError
 
 # %% ../nbs/07_cli.ipynb #96bc9113
@@ -76,11 +77,7 @@ def build(data:str, # a toy density (`ring8`, ...) or an image data set (`mnist`
 def check_out_dir(out:Path, # the output folder
                   resume:bool): # whether the run continues a checkpoint there
     "Create `out` and make sure it is writable; refuse to overwrite a run unless resuming."
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out/'.write_test'; probe.write_text('ok'); probe.unlink()
-    except OSError as e: raise ValueError(f"the output folder {out} is not writable: {e}") from None
-    ck = out/'checkpoint.pt'
+    ck = writable_dir(out)/'checkpoint.pt'
     if resume and not ck.exists(): raise ValueError(f"--resume: no checkpoint at {ck} to continue from")
     if not resume and ck.exists():
         raise ValueError(f"{ck} exists: pass --resume to continue that run, or choose another --out")

@@ -20,6 +20,7 @@ import torch
 from torch import nn
 from .core import rebuildable, check_positive, check_nonneg, check_finite, check_shape, to_pm1, from_pm1
 from .data import data_root
+from .io import to_uint8
 from .energy import ebm_loss
 from .langevin import langevin, ula_gaussian_cov
 from .vae import reparam, kl_std_normal, resize_conv, _GaussHead, _check_pair
@@ -579,7 +580,7 @@ def _fit_plain(gen, enc, y, mask, iters:int, loss:str, seed:int, cfg:dict):
 
 def _crops(x, box, n):
     "The hole crops (`box`, from `hole_box`) of the first `n` images in [-1, 1] as uint8 arrays (n, C, h, w)."
-    return (from_pm1(x[:n, :, box[0]:box[1], box[2]:box[3]]).clamp(0, 1) * 255).round().byte().numpy()
+    return to_uint8(x[:n, :, box[0]:box[1], box[2]:box[3]]).cpu().numpy()
 
 def fill_baselines(te, # `FacadePairs` of the test photos, one shared mask
                    n_fig:int=4): # photos whose hole crops are kept for figures

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import *
+from .io import new_dirs
 
 # %% ../nbs/01_data.ipynb #d4751050
 class GaussianMixture2D:
@@ -369,12 +370,6 @@ def _check_files(name, root, train):
     for kind, ndim in (('images', 3), ('labels', 1)):
         if (p := folder/f'{prefix}-{kind}-idx{ndim}-ubyte').is_file(): _check_idx(p, ndim)
 
-def _new_dirs(folder):
-    "The folders that creating `folder` creates, deepest first."
-    new, p = [], Path(folder).absolute()
-    while not p.exists() and p != p.parent: new.append(p); p = p.parent
-    return new
-
 def _root_source(root):
     "Where the data root comes from, for messages."
     return 'the root argument' if root else 'VMT_DATA' if os.environ.get('VMT_DATA') else 'the default'
@@ -405,7 +400,7 @@ def image_dataset(name:str, # 'mnist', 'fashion_mnist' or 'cifar10'
         except RuntimeError: pass   # torchvision's "Dataset not found (or corrupted)"
         if name == 'cifar10' and (root/CIFAR10_SUBSET).is_file(): return NpzImages(root/CIFAR10_SUBSET, train)
         if download is False: raise _missing(name, root, source, download)
-    new = _new_dirs(root)
+    new = new_dirs(root)
     try: return cls(str(root), train=train, transform=pm1_transform(), download=True)
     except Exception as e:
         if new: shutil.rmtree(new[-1], ignore_errors=True)  # a failed download leaves no data root it created

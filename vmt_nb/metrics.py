@@ -15,6 +15,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .core import *
+from .io import may_write, to_uint8
 from .data import data_root, image_dataset, image_tensor, image_shape
 
 # %% ../nbs/06a_metrics.ipynb #d555188c
@@ -137,12 +138,6 @@ def train_classifier(x:torch.Tensor, # training images (N, 1, 28, 28) in [-1, 1]
 class ClassifierAccuracyError(RuntimeError):
     "A metric classifier's test accuracy is below `MIN_ACCURACY`."
 
-def _writable(folder):
-    "May we write in `folder` (or the nearest existing folder above it)? No write bit at all (chmod a-w) means no, even for root."
-    p = Path(folder)
-    while not p.exists(): p = p.parent
-    return os.access(p, os.W_OK) and bool(p.stat().st_mode & 0o222)
-
 def classifier_path(name:str, # 'mnist' or 'fashion_mnist'
                     root=None, # data root; default: `data_root()`
                     cache=None): # a folder for the classifiers, overriding the search
@@ -150,7 +145,7 @@ def classifier_path(name:str, # 'mnist' or 'fashion_mnist'
     fname = f'{_check_name(name)}.pt'
     if cache is not None: return Path(cache).expanduser()/fname
     beside = data_root(root)/'vmt_nb_classifiers'
-    if (beside/fname).exists() or _writable(beside): return beside/fname
+    if (beside/fname).exists() or may_write(beside): return beside/fname
     return Path.home()/'.cache'/'vmt_nb'/'classifiers'/fname
 
 # %% ../nbs/06a_metrics.ipynb #ee134d22
@@ -223,7 +218,7 @@ def reference_stats(clf:SmallCNN, # the classifier of `name` (from `classifier`)
     x = image_tensor(name, root, ref == 'train', download=download)
     mu, cov = feature_stats(classifier_features(clf, x, batch_size)[0])
     st = dict(mu=mu, cov=cov, n=len(x), classifier=key)
-    if path and _writable(path.parent): torch.save(st, path)
+    if path and may_write(path.parent): torch.save(st, path)
     return st
 
 # %% ../nbs/06a_metrics.ipynb #91ae3e8b
@@ -304,7 +299,7 @@ def fid_images(x:torch.Tensor): # images (N, 1 or 3, H, W) in [-1, 1]; values ou
     if not isinstance(x, torch.Tensor) or x.dim() != 4 or x.shape[1] not in (1, 3):
         raise ValueError(f"x must be images of shape (N, 1 or 3, H, W), got {tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__}")
     check_finite('x', x)
-    return ((x.detach().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).expand(-1, 3, -1, -1)
+    return to_uint8(x).expand(-1, 3, -1, -1)
 
 def fid_feature(weights=None): # a path, None (search: see `fid_weights`), or 'torchmetrics'
     "The `feature` argument of torchmetrics' FID: `InceptionFeatures` around the TorchScript weights, or 2048 for torchmetrics' own."
