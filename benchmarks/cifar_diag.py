@@ -29,7 +29,7 @@ class WarmupStep(VMTStep):
     def __call__(self, learn, x_obs):
         self.x_obs = x_obs
         return super().__call__(learn, x_obs)
-    def vae_update(self, learn, x): return super().vae_update(learn, self.x_obs if learn.step < self.warmup else x)
+    def vae_update(self, learn, x): return super().vae_update(learn, self.x_obs if learn.iter < self.warmup else x)
 
 class LogCB(Callback):
     "Print the first iterations' statistics every `every` iterations."
@@ -37,9 +37,9 @@ class LogCB(Callback):
     def after_langevin(self): self.clamped = (self.learn.x_syn.abs() > 0.999).float().mean().item()
     def after_step(self):
         l, h = self.learn, self.learn.history[-1]
-        if l.step % self.every: return
+        if l.iter % self.every: return
         keys = ('e_obs', 'e_syn', 'dist', 'div_init', 'div_syn', 'kl', 'grad_norm')
-        print(l.step, f'clamped {self.clamped:.2f}', ' '.join(f'{k} {float(h[k]):.2f}' for k in keys if k in h), flush=True)
+        print(l.iter, f'clamped {self.clamped:.2f}', ' '.join(f'{k} {float(h[k]):.2f}' for k in keys if k in h), flush=True)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -61,6 +61,6 @@ def main():
     STEPS['vmt'] = WarmupStep if a.vae_warmup else VMTStep
     t = time.perf_counter()
     learn = fit(**nets, data=x, n_iters=a.iters, cfg=VMTConfig(**cfg), cbs=[LogCB(a.every)], device='cpu')
-    print(f'{learn.step} iterations in {time.perf_counter() - t:.0f} s')
+    print(f'{learn.iter} iterations in {time.perf_counter() - t:.0f} s')
 
 if __name__ == '__main__': main()

@@ -61,13 +61,13 @@ def main():
     error = None
     try: learn = fit(**nets, data=x, n_iters=10**9, cfg=VMTConfig(**cfg), cbs=[guard, budget], device='cpu')
     except DivergenceError as e: error, learn = str(e), guard.learn
-    last = dict(t=budget.t, step=learn.step, **evaluate(learn))
+    last = dict(t=budget.t, step=learn.iter, **evaluate(learn))
     torch.manual_seed(1234)
     final = score(learn, a.method, a.n_eval, a.root)
     if a.save: learn.save(a.save)
     h = learn.history
-    row = dict(method=a.method, seed=a.seed, minutes=a.minutes, iters=learn.step, train_seconds=round(budget.t, 1),
-               wall_seconds=round(budget.wall, 1), sec_per_iter=round(budget.t / max(1, learn.step), 4),
+    row = dict(method=a.method, seed=a.seed, minutes=a.minutes, iters=learn.iter, train_seconds=round(budget.t, 1),
+               wall_seconds=round(budget.wall, 1), sec_per_iter=round(budget.t / max(1, learn.iter), 4),
                divergence_error=error, guard_events=guard.events, curve=budget.curve + [last], final=final,
                n_mark=a.n_mark, n_eval=a.n_eval,
                ranges={k: span(h, k) for k in ('e_obs', 'e_syn', 'e_init', 'grad_norm', 'dist')},

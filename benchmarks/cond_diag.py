@@ -62,11 +62,11 @@ class Probe(Callback):
         self.buf.append((hole_psnr(l.x_init, l.x_obs), hole_psnr(l.x_syn, l.x_obs)))
     def after_step(self):
         l = self.learn
-        if l.step % a.eval_every: return
+        if l.iter % a.eval_every: return
         b = torch.tensor(self.buf[-a.eval_every:]).mean(0).tolist()
         g0 = predict(l, te.c, n_steps=0); pr = predict(l, te.c)
         h = l.history[-1]
-        print(f"it {l.step} {time.perf_counter()-t0:.0f}s train hole psnr yhat {b[0]:.2f} ytil {b[1]:.2f} | test g(c,0) {hole_psnr(g0, te.y):.2f} pred {hole_psnr(pr, te.y):.2f} "
+        print(f"it {l.iter} {time.perf_counter()-t0:.0f}s train hole psnr yhat {b[0]:.2f} ytil {b[1]:.2f} | test g(c,0) {hole_psnr(g0, te.y):.2f} pred {hole_psnr(pr, te.y):.2f} "
               f"| ebm {h['ebm_loss']:.3g} e_obs {h['e_obs']:.3g} e_syn {h['e_syn']:.3g} dist {h['dist']:.3g} grad {h.get('grad_norm',0):.3g} recon {h['recon']:.3g} kl {h['kl']:.3g}", flush=True)
 
 class L1Step(CondVMTStep):

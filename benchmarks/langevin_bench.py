@@ -127,8 +127,8 @@ def iteration_precision_rows(precisions, reps, device, preset='mnist_cpu'):
         data = torch.rand(4 * cfg.batch_size, 1, 28, 28) * 2 - 1
         learn = Learner(EnergyConvMNIST(width=p['width']), GenConvMNIST(z_dim=p['z_dim'], init=p.get('init', 'official')),
                         EncConvMNIST(z_dim=p['z_dim']), data, cfg, device=device)
-        learn.one_step()
-        ts = [timed(learn.one_step, device) for _ in range(reps)]
+        learn.one_iter()
+        ts = [timed(learn.one_iter, device) for _ in range(reps)]
         rows.append(dict(preset=preset, precision=prec, resolved=learn.precision, median_s=statistics.median(ts)))
     base = rows[0]['median_s']
     for r in rows: r['speedup_vs_fp32'] = base / r['median_s']
@@ -145,8 +145,8 @@ def iteration_rows(ks, batch, reps, device):
     rows = []
     for k in ks:
         learn = make_learner(k, batch, device)
-        learn.one_step()  # warm-up
-        rows.append(dict(K=k, median_s=statistics.median(timed(learn.one_step, device) for _ in range(reps))))
+        learn.one_iter()  # warm-up
+        rows.append(dict(K=k, median_s=statistics.median(timed(learn.one_iter, device) for _ in range(reps))))
     xs, ys = [r['K'] for r in rows], [r['median_s'] for r in rows]
     mx, my = statistics.mean(xs), statistics.mean(ys)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx)**2 for x in xs)
@@ -163,7 +163,7 @@ def peak_memory_one(k, batch, device):
     learn = make_learner(k, batch, device)
     if device.type == 'cuda': torch.cuda.reset_peak_memory_stats(); base = torch.cuda.memory_allocated()
     else: base = _peak_rss()
-    learn.one_step(); learn.one_step()
+    learn.one_iter(); learn.one_iter()
     peak = torch.cuda.max_memory_allocated() if device.type == 'cuda' else _peak_rss()
     return peak, peak - base
 

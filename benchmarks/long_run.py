@@ -49,7 +49,7 @@ def main():
                     time_limit=a.minutes * 60 if a.minutes else None)
     except DivergenceError as e: error, learn = str(e), guard.learn
     seconds = time.perf_counter() - t0
-    row = dict(tag=a.tag, data=a.data, preset=a.preset, seed=a.seed, overrides=a.set, iters=learn.step,
+    row = dict(tag=a.tag, data=a.data, preset=a.preset, seed=a.seed, overrides=a.set, iters=learn.iter,
                seconds=round(seconds, 1), divergence_error=error, guard_events=guard.events,
                windows=windows(learn.history, a.window),
                machine=dict(cpu=cpu_model(), threads=torch.get_num_threads(), torch=torch.__version__))

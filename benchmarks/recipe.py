@@ -65,7 +65,7 @@ def main():
     seconds = time.perf_counter() - t0
     h = learn.history
     row = dict(tag=a.tag, data=a.data, preset=a.preset, method=a.method, seed=a.seed, overrides=a.set, init=a.init, gen_up=a.gen_up,
-               iters=learn.step, seconds=round(seconds, 1), sec_per_iter=round(seconds / max(1, learn.step), 4),
+               iters=learn.iter, seconds=round(seconds, 1), sec_per_iter=round(seconds / max(1, learn.iter), 4),
                divergence_error=error, guard_events=guard.events,
                ranges={k: span(h, k) for k in ('e_obs', 'e_syn', 'e_init', 'grad_norm', 'dist')},
                last={k: h[-1].get(k) for k in ('e_obs', 'e_syn', 'e_init', 'grad_norm', 'dist', 'div_init', 'div_syn', 'recon', 'kl')},

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CancelStepException', 'CancelFitException', 'DivergenceError', 'Callback', 'ProgressCB', 'CheckpointCB',
-           'TimeLimitCB', 'all_finite', 'DivergenceGuardCB']
+           'TimeLimitCB', 'TimeBudgetCB', 'all_finite', 'DivergenceGuardCB']
 
 # %% ../nbs/04c_callbacks.ipynb #d295445c
 import copy, math, time
@@ -17,7 +17,9 @@ from .distributed import agree, any_rank, main_only
 # %% ../nbs/04c_callbacks.ipynb #04091087
 class CancelStepException(Exception): "Skip the rest of this iteration."
 class CancelFitException(Exception): "Stop training cleanly."
-class DivergenceError(RuntimeError): "Training diverged more often than the divergence guard allows."
+class DivergenceError(RuntimeError):
+    "Training diverged more often than the divergence guard allows; `learn` is the learner, in its last good state."
+    def __init__(self, msg:str, learn=None): super().__init__(msg); self.learn = learn
 
 class Callback:
     "Base class of callbacks: lower `order` runs first."
@@ -31,10 +33,10 @@ class ProgressCB(Callback):
                  keys=('ebm_loss', 'e_obs', 'e_syn', 'vae_loss'), # the statistics shown on the bar
                  every:int=10): # iterations between updates of the statistics
         self.keys, self.every = keys, every
-    def before_fit(self): self.bar = tqdm(total=self.n_iters, initial=self.learn.step, dynamic_ncols=True)
+    def before_fit(self): self.bar = tqdm(total=self.learn.n_iters, initial=self.learn.iter, dynamic_ncols=True)
     def after_step(self):
-        self.bar.update(self.learn.step - self.bar.n)
-        if self.learn.step % self.every == 0:
+        self.bar.update(self.learn.iter - self.bar.n)
+        if self.learn.iter % self.every == 0:
             self.bar.set_postfix({k: f"{v:.3g}" for k, v in self.learn.stats.items() if k in self.keys})
     def after_fit(self): self.bar.close()
 
@@ -48,7 +50,7 @@ class CheckpointCB(Callback):
         self.path, self.every, self.keep_prev = Path(path), check_positive('every', every, integer=True), keep_prev
     def save(self): main_only(self.learn.save, self.path, keep_prev=self.keep_prev)  # W processes: rank 0 writes, all get its error
     def after_step(self):
-        if self.learn.step % self.every == 0: self.save()
+        if self.learn.iter % self.every == 0: self.save()
     def after_fit(self):
         if not self.learn.failed: self.save()
 
@@ -58,8 +60,27 @@ class TimeLimitCB(Callback):
     def __init__(self, seconds:float): # the wall-clock budget
         self.seconds = check_positive('seconds', seconds)
     def before_fit(self): self.t0 = time.perf_counter()
+    def elapsed(self): return time.perf_counter() - self.t0  # the time that counts against `seconds`
     def after_step(self):
-        if any_rank(time.perf_counter() - self.t0 >= self.seconds): raise CancelFitException()  # all processes stop together
+        if any_rank(self.elapsed() >= self.seconds): raise CancelFitException()  # all processes stop together
+
+class TimeBudgetCB(TimeLimitCB):
+    "A time limit on the time spent inside iterations, on `clock`; every `every` seconds of it, `evaluate(learn)` is recorded in `curve` (its own time not counted)."
+    def __init__(self, budget:float, # seconds of training time
+                 every:float, # seconds of training time between evaluations
+                 evaluate, # a function of the learner returning a dict of numbers
+                 clock=time.process_time): # the process's CPU time by default; `time.perf_counter` for wall-clock time
+        super().__init__(budget)
+        self.budget, self.every, self.evaluate, self.clock = self.seconds, check_positive('every', every), evaluate, clock
+    def before_fit(self): self.t, self.wall, self.next, self.curve = 0., 0., self.every, []
+    def elapsed(self): return self.t
+    def before_step(self): self.t0, self.w0 = self.clock(), time.perf_counter()
+    def after_step(self):
+        self.t += self.clock() - self.t0; self.wall += time.perf_counter() - self.w0
+        super().after_step()
+        if self.t >= self.next:
+            self.curve.append(dict(t=self.t, step=self.learn.iter, **self.evaluate(self.learn)))
+            self.next += self.every
 
 # %% ../nbs/04c_callbacks.ipynb #a62c973a
 def all_finite(tensors): # tensors, e.g. a module's parameters
@@ -87,7 +108,7 @@ class DivergenceGuardCB(Callback):
 
     def before_fit(self): self.snapshot()
     def after_step(self):
-        if self.learn.step % self.snapshot_every == 0: self.snapshot()
+        if self.learn.iter % self.snapshot_every == 0: self.snapshot()
 
     def problem(self, stats:dict): # one iteration's statistics
         "Why these statistics count as divergence, or None."
@@ -105,16 +126,16 @@ class DivergenceGuardCB(Callback):
              kept:int): # the iteration whose state the learner keeps
         "Count a failure; after `max_failures` of them, stop with `DivergenceError`."
         self.failures += 1
-        self.events.append(dict(step=self.learn.step, why=why))
+        self.events.append(dict(step=self.learn.iter, why=why))
         if self.failures > self.max_failures:
             self.learn.failed = True
-            raise DivergenceError(f"training failed {self.failures} times (last at iteration {self.learn.step}: {why}); "
-                                  f"the learner holds the state of iteration {kept}, the last good one")
+            raise DivergenceError(f"training failed {self.failures} times (last at iteration {self.learn.iter}: {why}); "
+                                  f"the learner holds the state of iteration {kept}, the last good one", self.learn)
 
     def before_step(self):
         why = agree(None if all_finite([self.learn.x_obs]) else "non-finite data batch x_obs (skipped)")  # one verdict for all processes
         if why is None: return
-        self.fail(why, self.learn.step)
+        self.fail(why, self.learn.iter)
         raise CancelStepException()  # the batch is skipped: the next iteration draws the next one
 
     def check_step(self):

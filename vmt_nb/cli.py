@@ -182,7 +182,7 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
     learn = fit(**nets, data=x, n_iters=iters or n_iters, cfg=cfg, ckpt=ck, ckpt_every=ckpt_every,
                 resume=ck if resume else None, progress=progress, device=device, time_limit=minutes and minutes * 60)
     if not is_main(): return None  # rank 0 alone evaluates and writes; the others are done
-    metrics = dict(run, iters=learn.step, seconds=time.time() - t0, precision=learn.precision, config=vars(learn.cfg))
+    metrics = dict(run, iters=learn.iter, seconds=time.time() - t0, precision=learn.precision, config=vars(learn.cfg))
     if data in TOY_DENSITIES:
         final, s = toy_metrics(learn, x)
         plot_toy(learn, x, s, out/'samples.png')
@@ -368,7 +368,7 @@ def eval_main(run_dir:str, # an output folder of vmt_nb_train
             learn, meta = load_run(run_dir, device)
             set_seed(seed)
             m = evaluate(learn, meta, n, n_steps, root, fid, fid_n)
-            meta['eval'] = dict(m, seed=seed, iters=learn.step)
+            meta['eval'] = dict(m, seed=seed, iters=learn.iter)
             _write_json(meta, Path(run_dir)/'metrics.json')
     except (Exception, KeyboardInterrupt) as e: _stop('vmt_nb_eval', e)
     print(', '.join(f'{k}={v:.4g}' for k, v in _flat(m).items()))

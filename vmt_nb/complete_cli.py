@@ -94,7 +94,7 @@ def train_cond(data:str='facade', # 'facade' or 'folder'
     test = {k: completion_metrics(predict_all(learn, te.c, n), te.y, te.mask) for k, n in (('g0', 0), ('langevin', None))}
     completion_grid(learn, te, out/'completions.png')
     m = dict(data=data, root=str(root) if root else None, preset=preset, size=p['size'], hole=p['hole'], l1=l1, flip=flip,
-             seed=seed, iters=learn.step, seconds=seconds, n_train=len(tr.y), n_test=len(te.y), test_files=te.files,
+             seed=seed, iters=learn.iter, seconds=seconds, n_train=len(tr.y), n_test=len(te.y), test_files=te.files,
              test=test, config=vars(learn.cfg), history=learn.history)
     _write_json(m, out/'metrics.json')
     return m
@@ -186,7 +186,7 @@ def complete_photos(run, # an output folder of `vmt_nb_train_cond` (or a checkpo
     learn = load_cond(_checkpoint_of(run), check_device(device))
     y, stems = _photos(photos, learn.event_shape[-1])
     out, written = writable_dir(out), []
-    c = y * learn.step_fn.mask.cpu()
+    c = y * learn.step.mask.cpu()
     for ci, stem in zip(c.split(1), stems):
         ci = ci.to(learn.device)
         save_png(predict(learn, ci, n_steps=n_steps)[0], out/f'{stem}_completed.png'); written.append(out/f'{stem}_completed.png')

@@ -357,7 +357,7 @@ class CondStepCB(Callback):
             raise ValueError(f"a conditional run has one chain per training pair: n_chains ({learn.cfg.n_chains}) "
                              f"must be None or equal batch_size ({learn.cfg.batch_size})")
         self.step.mask = self.step.mask.to(learn.device)
-        learn.step_fn = self.step
+        learn.iter = self.step
         self.record(learn)
 
     def record(self, learn):
@@ -399,7 +399,7 @@ def _eval_mode(model):
 
 def _mask_of(learn, mask, c):
     "The mask to use: `mask`, else the one `learn` was trained with; checked against `c`."
-    if mask is None: mask = getattr(learn.step_fn, 'mask', None)
+    if mask is None: mask = getattr(learn.iter, 'mask', None)
     if mask is None: raise ValueError("this learner was not trained with `fit_cond` (it has no mask): pass mask=...")
     return check_mask(mask, c).to(c.device)
 
@@ -411,7 +411,7 @@ def load_cond(path, # a checkpoint of `fit_cond` (`ckpt=`, `Learner.save`, `vmt_
     cond = learn.extras.get('cond')
     if cond is None: raise ValueError(f"{path} is not a conditional model: its checkpoint records no mask (not trained with fit_cond, "
                                       f"or saved before checkpoints recorded it)")
-    learn.step_fn = CondVMTStep(cond['mask'].to(learn.device), cond['l1'])
+    learn.iter = CondVMTStep(cond['mask'].to(learn.device), cond['l1'])
     return learn
 
 def predict(learn, # a `Learner` trained with `fit_cond`

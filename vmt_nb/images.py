@@ -53,7 +53,7 @@ def interpolation(learn, # a trained `Learner` with a generator and an energy
     t = torch.linspace(0, 1, n).view(1, n, 1)
     z = (z0 * (1 - t) + z1 * t).reshape(n_pairs * n, d).to(dev)
     x_init = gen_batch(learn.model.gen, z, learn.cfg.chains)
-    x_syn = learn.step_fn.revise(learn, x_init, n_steps, trace=False)
+    x_syn = learn.step.revise(learn, x_init, n_steps, trace=False)
     return tuple(x.reshape(n_pairs, n, *x.shape[1:]) for x in (x_init, x_syn))
 
 def revision(learn, # a trained `Learner` with a generator and an energy
@@ -89,7 +89,7 @@ def show_figure7(learn, # a trained image `Learner`
     return e
 
 # %% ../nbs/12_mnist.ipynb #ad31b488
-def fid_report(learn, # a trained image `Learner` (or anything with `sample(n)` and `step`)
+def fid_report(learn, # a trained image `Learner` (or anything with `sample(n)` and `iter`)
                data:str, # its data set: 'mnist', 'fashion_mnist' or 'cifar10'
                n:int=1000, # samples, test images (the reference) and training images (the floor)
                path=None, # a JSON file: read if it exists, else written with the result
@@ -108,7 +108,7 @@ def fid_report(learn, # a trained image `Learner` (or anything with `sample(n)` 
     for k, x in sets.items():   # the test images' statistics are kept across reset()
         fid.reset(); scores[k] = float(fid_update(fid, x.cpu(), real=False).compute())
     res = dict(fid=scores, protocol=dict(data=data, n_samples=n, ref=f'the first {n} test images',
-                                         floor=f'the first {n} training images', features=fid.source, seed=seed, iters=learn.step))
+                                         floor=f'the first {n} training images', features=fid.source, seed=seed, iters=learn.iter))
     if path is not None:
         path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f'.{path.name}.tmp'); tmp.write_text(json.dumps(res, indent=1)); tmp.replace(path)

@@ -10,7 +10,7 @@ import math, numbers
 from contextlib import contextmanager
 import torch
 from torch import nn
-from .core import check_positive, check_finite, check_shape, resolve_precision, autocast
+from .core import check_positive, check_finite, check_shape, resolve_precision, autocast, FP16_SCALE
 from .distributed import global_like, local_rows
 
 # %% ../nbs/03_langevin.ipynb #6969f944
@@ -49,7 +49,7 @@ def frozen_params(module): # an `nn.Module`; any other callable has no parameter
 # %% ../nbs/03_langevin.ipynb #32fc96ea
 def _grad_energy(energy, x, ref_sigma=None, precision='fp32'):
     "Per-example E(x) (detached, fp32) and the gradient of Σᵢ E(xᵢ) + ‖xᵢ‖²/(2σ²) at the grad-free leaf `x`."
-    scale = 1024. if precision == 'fp16' else 1.  # a static loss scale keeps fp16 input gradients above underflow
+    scale = FP16_SCALE if precision == 'fp16' else 1.  # fp16's loss scale (00_core) keeps input gradients above underflow
     x.requires_grad_(True)
     try:
         with autocast(precision, x.device): e = energy(x)

@@ -34,7 +34,7 @@ def weights_state(learn, # a trained `Learner`
         raise ValueError(f"the {', '.join(missing)} network(s) do not record how to build them (a `rebuildable` class): "
                          "a weights file could not rebuild them")
     return dict(format=WEIGHTS_FORMAT, config=asdict(learn.cfg), nets=nets, model=_cast(learn.model.state_dict(), dtype),
-                step=learn.step, dtype=str(dtype).removeprefix('torch.'), meta=meta or {})
+                step=learn.iter, dtype=str(dtype).removeprefix('torch.'), meta=meta or {})
 
 @torch.no_grad()
 def fp16_change(learn, # a trained `Learner`
@@ -75,7 +75,7 @@ def load_weights(path, # a file written by `save_weights`
         raise ValueError(f"{path} is not a vmt_nb weights file; a training checkpoint loads with `Learner.from_checkpoint`")
     learn = Learner(**{k: build_net(spec) for k, spec in sd['nets'].items()}, cfg=VMTConfig(**sd['config']), device=device)
     learn.model.load_state_dict(_cast(sd['model'], torch.float32))
-    learn.step, learn.history = sd['step'], list(sd['meta'].get('history', []))
+    learn.iter, learn.history = sd['step'], list(sd['meta'].get('history', []))
     return learn, sd['meta']
 
 # %% ../nbs/07a_pretrained.ipynb #3c21ee56

@@ -42,7 +42,7 @@ class TimeBudgetCB(Callback):
         self.t += self.clock() - self.t0; self.wall += time.perf_counter() - self.w0
         if self.t >= self.budget: raise CancelFitException()
         if self.t >= self.next:
-            self.curve.append(dict(t=self.t, step=self.learn.step, **self.evaluate(self.learn)))
+            self.curve.append(dict(t=self.t, step=self.learn.iter, **self.evaluate(self.learn)))
             self.next += self.every
 
 # %% ../nbs/10_toy2d.ipynb #4dcb2f2a
@@ -140,7 +140,7 @@ def run_member(dist, # a density of the family
              seed=seed, init_scale=dist.lim, device=device, **cfg)
     except DivergenceError as e: err = str(e)
     learn, m = keep.learn, keep.learn.model
-    r = dict(member=dist.name, method=method, seed=seed, budget=budget, overrides=kwargs, config=cfg, iters=learn.step,
+    r = dict(member=dist.name, method=method, seed=seed, budget=budget, overrides=kwargs, config=cfg, iters=learn.iter,
              cpu=tb.t, wall=tb.wall, restores=guard.failures, error=err, flat=flat_kl(dist), curve=tb.curve)
     if 'energy' in m:
         r['kl_ebm'] = kl_ebm_grid(dist, model_energy(learn))

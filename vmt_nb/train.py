@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'STEPS', 'RESUME_MAY_CHANGE', 'HISTORY_PANELS', 'HISTORY_LABELS', 'HISTORY_STYLES', 'VMTConfig', 'spread',
-           'TrainStep', 'VMTStep', 'ShortRunStep', 'CoopStep', 'VAEStep', 'Samples', 'data_signature', 'Learner', 'fit',
-           'plot_history', 'TensorBatches', 'DensityBatches', 'as_batches', 'get_rng_state', 'set_rng_state',
-           'save_checkpoint', 'load_checkpoint', 'prev_path', 'CheckpointError', 'CancelStepException',
+           'TrainStep', 'VMTStep', 'ShortRunStep', 'CoopStep', 'VAEStep', 'Samples', 'data_signature', 'Learner',
+           'learner', 'fit', 'plot_history', 'TensorBatches', 'DensityBatches', 'as_batches', 'get_rng_state',
+           'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'prev_path', 'CheckpointError', 'CancelStepException',
            'CancelFitException', 'DivergenceError', 'Callback', 'ProgressCB', 'CheckpointCB', 'TimeLimitCB',
            'DivergenceGuardCB', 'all_finite']
 
@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
+from fastcore.meta import delegates
 from .core import *
 from .energy import ebm_loss
 from .langevin import langevin, langevin_kwargs
@@ -233,7 +234,7 @@ def data_signature(batches): # `TensorBatches`, `DensityBatches` or None
         return dict(density=getattr(batches.dist, 'name', type(batches.dist).__name__), shape=batches.event_shape)
 
 class Learner:
-    "Algorithm 1 (or a baseline) as a loop of `step` calls with callbacks."
+    "Algorithm 1 (or a baseline) as a loop of iterations, each one call of the training `step`, with callbacks."
     def __init__(self,
                  energy:nn.Module=None, # the energy network E(x) (low on data)
                  gen:nn.Module=None, # the generator g(z)
@@ -241,16 +242,17 @@ class Learner:
                  data=None, # a tensor (N, ...), a Dataset, or a density with .sample; None: sampling only
                  cfg:VMTConfig=None, # the options; default `VMTConfig()`
                  cbs=(), # callbacks
-                 device=None): # where to train; default: CUDA if available
+                 device=None, # where to train; default: CUDA if available
+                 step:TrainStep=None): # the training step, called once per iteration; default: `STEPS[cfg.method]()`
         self.cfg = cfg or VMTConfig()
         self.device = default_device(device)
         nets = dict(energy=energy, gen=gen, enc=enc)
-        self.step_fn = STEPS[self.cfg.method]()
-        missing = [k for k in self.step_fn.needs if nets[k] is None]
+        self.step = STEPS[self.cfg.method]() if step is None else step
+        missing = [k for k in self.step.needs if nets[k] is None]
         if missing: raise ValueError(f"method {self.cfg.method!r} needs {', '.join(missing)}: pass {missing[0]}=<module>")
         check_divisible('batch_size', self.cfg.batch_size)  # totals, split evenly over the processes (05a_distributed)
-        if 'energy' in self.step_fn.needs: check_divisible('n_chains', self.cfg.chains)
-        self.model = nn.ModuleDict({k: v for k, v in nets.items() if v is not None and k in self.step_fn.needs}).to(self.device)
+        if 'energy' in self.step.needs: check_divisible('n_chains', self.cfg.chains)
+        self.model = nn.ModuleDict({k: v for k, v in nets.items() if v is not None and k in self.step.needs}).to(self.device)
         self.event_shape = self._event_shape()
         self.fmt = torch.channels_last if self.cfg.channels_last and len(self.event_shape) == 3 else torch.contiguous_format
         self.model.to(memory_format=self.fmt)
@@ -258,10 +260,10 @@ class Learner:
         if self.batches is not None: self._check_data()
         self.data_sig = data_signature(self.batches)
         self.precision = resolve_precision(self.cfg.precision, self.device)
-        self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.precision == 'fp16')  # the EBM step's loss scale
+        self.scaler = torch.amp.GradScaler(self.device.type, init_scale=FP16_SCALE, enabled=self.precision == 'fp16')  # fp16's loss scale (00_core)
         self.opt, self.sched = self._optimisers()
-        self.step, self.history, self.cbs, self.failed = 0, [], [], False
-        self.extras = {}  # what a step's callback records so that the checkpoint alone rebuilds the run (08_conditional: the mask)
+        self.iter, self.n_iters, self.history, self.cbs, self.failed = 0, None, [], [], False  # iterations done; `fit`'s total
+        self.extras = {}  # what a callback records so that the checkpoint alone rebuilds the run (08_conditional: the mask)
         for cb in cbs: self.add_cb(cb)
 
     def _event_shape(self):
@@ -312,30 +314,30 @@ class Learner:
     def autocast(self): return autocast(self.precision, self.device)
     def sampler_kwargs(self): return dict(self.cfg.sampler_kwargs(), precision=self.precision)
 
-    def one_step(self):
-        "Draw a batch, run the step, let callbacks check it, record it."
+    def one_iter(self):
+        "One iteration: draw a batch, take the training step, let callbacks check it, record it."
         if self.batches is None: raise ValueError("this learner has no data: build it with data=... to train it")
         self.x_obs = self.batches.next().contiguous(memory_format=self.fmt)
         self.callback('before_step')
         for m in self.model.values(): m.train()
-        out = self.step_fn(self, self.x_obs)
+        out = self.step(self, self.x_obs)
         self.stats = mean_over_ranks(out)  # floats; on W processes the means over all of them
         self.stats.update(self.lrs())
         self.callback('check_step')
-        self.step += 1
-        self.stats['step'] = self.step
+        self.iter += 1
+        self.stats['step'] = self.iter  # the history's and the checkpoints' name for the iterations done
         self.history.append(self.stats)
         for s in self.sched.values(): s.step()
         self.callback('after_step')
 
-    def fit(self, n_iters:int): # train until `self.step == n_iters` (a total, so a resumed run continues)
-        "Train to a total of `n_iters` iterations."
-        check_positive('n_iters', n_iters, integer=True)
+    def fit(self, n_iters:int): # train until `self.iter == n_iters` (a total, so a resumed run continues)
+        "Train to a total of `n_iters` iterations (callbacks read it as `learn.n_iters`); return the learner."
+        self.n_iters = check_positive('n_iters', n_iters, integer=True)
         broadcast_module(self.model)  # on W processes every one starts from rank 0's networks
         try:
             self.callback('before_fit')
-            while self.step < n_iters:
-                try: self.one_step()
+            while self.iter < n_iters:
+                try: self.one_iter()
                 except CancelStepException: pass
         except CancelFitException: pass
         except BaseException: self.failed = True; raise  # an iteration cut short is not saved as the final state
@@ -344,7 +346,7 @@ class Learner:
 
     def state_dict(self):
         "The whole training state: networks (and how to build them), optimisers, schedules, data position, RNGs, history."
-        return dict(format='vmt_nb.train/1', step=self.step, config=asdict(self.cfg), model=self.model.state_dict(),
+        return dict(format='vmt_nb.train/1', step=self.iter, config=asdict(self.cfg), model=self.model.state_dict(),
                     nets={k: net_spec(m) for k, m in self.model.items()},
                     opt={k: o.state_dict() for k, o in self.opt.items()},
                     sched={k: s.state_dict() for k, s in self.sched.items()}, scaler=self.scaler.state_dict(),
@@ -377,7 +379,7 @@ class Learner:
         for k, s in self.sched.items(): s.load_state_dict(sd['sched'][k])
         if sd.get('scaler'): self.scaler.load_state_dict(sd['scaler'])
         if self.batches is not None and sd['batches'] is not None: self.batches.load_state_dict(sd['batches'])
-        self.step, self.history = sd['step'], list(sd['history'])
+        self.iter, self.history = sd['step'], list(sd['history'])
         self.extras = dict(sd.get('extras') or {})  # older checkpoints have none
         if rng: set_rng_state(sd['rng'])
 
@@ -391,6 +393,7 @@ class Learner:
                         device=None, # where to put the networks; default: CUDA if available
                         data=None, # training data, to continue training (not needed for sampling)
                         trusted=None, # module prefixes of the registered network classes that may be built; default: all (`build_net`)
+                        step:TrainStep=None, # the training step; default: the method's (`STEPS`)
                         **nets): # networks the checkpoint cannot rebuild itself (energy=, gen=, enc=)
         "A trained `Learner` rebuilt from a checkpoint alone: its networks, weights, configuration and history."
         sd = load_checkpoint(path, device)
@@ -404,7 +407,7 @@ class Learner:
                 if spec is None: raise ValueError(f"{path} does not record how to build its {k!r} network: pass {k}=<module>")
                 try: nets[k] = build_net(spec, trusted)
                 except ValueError as e: raise ValueError(f"{path}, {k} network: {e}") from None
-        learn = cls(**nets, data=data, cfg=VMTConfig(**sd['config']), device=device)
+        learn = cls(**nets, data=data, cfg=VMTConfig(**sd['config']), device=device, step=step)
         learn.load_state_dict(sd, rng=False)
         return learn
 
@@ -422,46 +425,58 @@ class Learner:
         return Samples(x_init, x_syn, parts[0][2] if trace else None)
 
     def _sample(self, n, n_steps):
-        with torch.no_grad(): x_init = self.step_fn.propose(self, n).detach()
+        with torch.no_grad(): x_init = self.step.propose(self, n).detach()
         if 'energy' not in self.model: return x_init, x_init, {}
-        return (x_init, *self.step_fn.revise(self, x_init, n_steps, trace=True))
+        return (x_init, *self.step.revise(self, x_init, n_steps, trace=True))
 
 # %% ../nbs/05_train.ipynb #0c7c8fd0
-def fit(energy:nn.Module=None, # the energy network E(x) (low on data); unused by 'vae'
-        gen:nn.Module=None, # the generator g(z); unused by 'short_run'
-        enc:nn.Module=None, # the encoder q(z|x) returning (mu, log_sigma); used by 'vmt' and 'vae'
-        data=None, # a tensor (N, ...), a Dataset, or a density with .sample/.log_prob
-        n_iters:int=1000, # total training iterations
-        cfg:VMTConfig=None, # the options; keyword arguments below override its fields
-        cbs=(), # extra callbacks
-        ckpt=None, # a checkpoint file to write every `ckpt_every` iterations and at the end
-        ckpt_every:int=100, # iterations between checkpoints
-        resume=None, # a checkpoint to continue from (`True`: `ckpt`)
-        guard:bool=True, # use `DivergenceGuardCB` (or pass your own in `cbs`)
-        progress:bool=False, # show a progress bar
-        device=None, # where to train; default: CUDA if available (under torchrun: the GPU of LOCAL_RANK)
-        time_limit:float=None, # stop after this many seconds of wall-clock time, even before `n_iters`
-        **kwargs): # fields of `VMTConfig`, e.g. n_steps=30, delta=0.05
-    "Train with variational MCMC teaching (or a baseline, `method=`); return the `Learner`."
+def learner(energy:nn.Module=None, # the energy network E(x) (low on data); unused by 'vae'
+            gen:nn.Module=None, # the generator g(z); unused by 'short_run'
+            enc:nn.Module=None, # the encoder q(z|x) returning (mu, log_sigma); used by 'vmt' and 'vae'
+            data=None, # a tensor (N, ...), a Dataset, or a density with .sample/.log_prob
+            cfg:VMTConfig=None, # the options; keyword arguments below override its fields
+            cbs=(), # extra callbacks
+            ckpt=None, # a checkpoint file to write every `ckpt_every` iterations and at the end
+            ckpt_every:int=100, # iterations between checkpoints
+            resume=None, # a checkpoint to continue from (`True`: `ckpt`)
+            guard:bool=True, # use `DivergenceGuardCB` (or pass your own in `cbs`)
+            progress:bool=False, # show a progress bar
+            device=None, # where to train; default: CUDA if available (under torchrun: the GPU of LOCAL_RANK)
+            time_limit:float=None, # stop after this many seconds of wall-clock time, even before `n_iters`
+            step:TrainStep=None, # the training step; default: the method's (`STEPS`)
+            **kwargs): # fields of `VMTConfig`, e.g. n_steps=30, delta=0.05
+    "The `Learner` that `fit` trains: options checked, seeded, the standard callbacks added, continued from `resume` if given."
     bad = [k for k in kwargs if k not in {f.name for f in fields(VMTConfig)}]
     if bad: raise ValueError(f"unknown option {bad[0]!r}; options are the fields of VMTConfig")
     cfg = replace(cfg or VMTConfig(), **kwargs)
     if data is None: raise ValueError("data is required")
     device = setup(device)  # under torchrun: also the process group, and the GPU of LOCAL_RANK (05a_distributed)
     set_seed(cfg.seed)      # alike on every process: they draw the same global randomness and keep their rows
-    learn = Learner(energy, gen, enc, data, cfg, device=device)
+    learn = Learner(energy, gen, enc, data, cfg, device=device, step=step)
     if guard and not any(isinstance(c, DivergenceGuardCB) for c in cbs): learn.add_cb(DivergenceGuardCB())
     if ckpt is not None: learn.add_cb(CheckpointCB(ckpt, ckpt_every))
     if progress and is_main(): learn.add_cb(ProgressCB())
     if time_limit is not None: learn.add_cb(TimeLimitCB(time_limit))
     for cb in cbs: learn.add_cb(cb)
-    for cb in learn.cbs: cb.n_iters = n_iters
     if resume is True: resume = ckpt
     if resume is not None:
         learn.load_state_dict(load_checkpoint(resume, learn.device))
         check_finite_weights(learn.model.state_dict(), resume)
-        if learn.step > n_iters: raise ValueError(f"{resume} is at iteration {learn.step}, already past the {n_iters} iterations "
-                                                  f"asked for (n_iters, --iters): ask for more to continue it")
+    return learn
+
+@delegates(learner)
+def fit(energy:nn.Module=None, # the energy network E(x) (low on data); unused by 'vae'
+        gen:nn.Module=None, # the generator g(z); unused by 'short_run'
+        enc:nn.Module=None, # the encoder q(z|x) returning (mu, log_sigma); used by 'vmt' and 'vae'
+        data=None, # a tensor (N, ...), a Dataset, or a density with .sample/.log_prob
+        n_iters:int=1000, # total training iterations
+        **kwargs): # the other arguments of `learner` (cfg, cbs, ckpt, resume, ...) and fields of `VMTConfig`
+    "Train with variational MCMC teaching (or a baseline, `method=`): `learner(...)`, then `Learner.fit(n_iters)`; return the `Learner`."
+    learn = learner(energy, gen, enc, data, **kwargs)
+    resume = kwargs.get('ckpt') if kwargs.get('resume') is True else kwargs.get('resume')
+    if resume is not None and learn.iter > n_iters:
+        raise ValueError(f"{resume} is at iteration {learn.iter}, already past the {n_iters} iterations asked for (n_iters, --iters): "
+                         f"ask for more to continue it")
     return learn.fit(n_iters)
 
 # %% ../nbs/05_train.ipynb #dc517c71
