@@ -10,9 +10,10 @@ For each checkout it runs, in a fresh process with that checkout first on PYTHON
 * the `mnist_cpu` networks on 256 MNIST images ($VMT_DATA, default /work/shared/data) for 3 iterations;
 * `fit_cond` with the `tiny` preset on twelve seeded random photos, with the L1 anchor and flips, and with `PAPER_COND`;
   and `vmt_nb_train_cond`'s function on the same photos;
-* the runs above resumed to twice their length from the *other* checkout's checkpoints, and samples drawn from the
-  other checkout's run folders (`load_run`, `load_cond`).
-Every tensor (weights, optimiser states, random states) must be equal; every other value is compared too and reported.
+* the old checkout's runs resumed to twice their length, and its run folders sampled (`load_run`, `load_cond`), by
+  each checkout (that the old code also reads the new checkpoints is reported, not required).
+Every tensor (weights, optimiser states, random states) must be equal; every other value is compared too and reported
+(a network class recorded under its old module, `vmt_nb.core.MOVED_NETS`, counts as the same class).
 Exit code 0 when everything is equal. About a minute on one CPU thread.
 """
 import argparse, json, os, subprocess, sys, tempfile
@@ -84,12 +85,16 @@ def _samples(a, runs, out):
 
 def _inside(argv):
     "The part that runs inside one checkout."
-    import torch
+    import torch, vmt_nb
     torch.set_num_threads(1)
+    print(Path(vmt_nb.__file__).parent, flush=True)  # which checkout this process runs
     a, out = _api(), Path(argv[1]); out.mkdir(parents=True, exist_ok=True)
     if argv[0] == '_train': _runs(a, out)
     elif argv[0] == '_resume': _runs(a, out, resume_from=argv[2])
     elif argv[0] == '_sample': _samples(a, argv[2], out/'samples.pt')
+    elif argv[0] == '_moved':  # the network classes this checkout has moved: old name -> current
+        import vmt_nb.core
+        (out/'moved.json').write_text(json.dumps(getattr(vmt_nb.core, 'MOVED_NETS', {})))
 
 # --- the comparison ---
 
@@ -101,9 +106,10 @@ def _leaves(x, path=''):
         for i, v in enumerate(x): yield from _leaves(v, f'{path}[{i}]')
     else: yield path, x
 
-def compare(a, b, ignore=()):
-    "The differences between two loaded checkpoints: (number of tensors compared, list of differing paths)."
+def compare(a, b, ignore=(), moved=None):
+    "The differences between two loaded checkpoints: (number of tensors compared, list of differing paths); a network class named by its old and its current name (`moved`) counts as the same."
     import torch
+    moved = moved or {}
     la, lb = dict(_leaves(a)), dict(_leaves(b))
     diff = sorted(set(la) ^ set(lb))
     n = 0
@@ -114,17 +120,20 @@ def compare(a, b, ignore=()):
             n += 1
             same = isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor) and x.dtype == y.dtype and x.shape == y.shape \
                    and torch.equal(x, y)
+        elif k.endswith('/cls') and isinstance(x, str) and isinstance(y, str): same = moved.get(x, x) == moved.get(y, y)
         else: same = x == y or (x != x and y != y)  # NaN equals NaN here
         if not same: diff.append(k)
     return n, diff
 
-def _run(checkout, *argv):
+def _run(checkout, *argv, may_fail=False):
+    "Run `argv` of this script in a fresh process with `checkout` first on PYTHONPATH; where its vmt_nb comes from (None: it failed, `may_fail`)."
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(checkout).resolve()), os.environ.get('PYTHONPATH', '')]),
                OMP_NUM_THREADS='1')
     r = subprocess.run([sys.executable, __file__, *argv], env=env, capture_output=True, text=True)
+    if r.returncode and may_fail:
+        print(f"(not required) {argv[0]} in {checkout} failed: {r.stderr.strip().splitlines()[-1]}"); return None
     if r.returncode: sys.exit(f"{' '.join(argv[:1])} in {checkout} failed:\n{r.stderr[-4000:]}")
-    import_check = subprocess.run([sys.executable, '-c', 'import vmt_nb; print(vmt_nb.__file__)'], env=env, capture_output=True, text=True)
-    return import_check.stdout.strip()
+    return r.stdout.splitlines()[0]
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -133,24 +142,31 @@ def main():
     args = p.parse_args()
     import torch
     d = Path(args.keep or tempfile.mkdtemp(prefix='compare_ck_'))
+    if any(d.iterdir() if d.is_dir() else ()): sys.exit(f"--keep {d} is not empty: give a new or empty folder")
     for who in ('old', 'new'):
         print(f"{who}: vmt_nb from {_run(getattr(args, who), '_train', str(d/who))}", flush=True)
     for who, other in (('old', 'old'), ('new', 'old'), ('old', 'new')):  # resume a checkpoint's run, sample a run folder
-        _run(getattr(args, who), '_resume', str(d/f'{who}_resumes_{other}'), str(d/other))
-        _run(getattr(args, who), '_sample', str(d/f'{who}_samples_{other}'), str(d/other))
+        required = (who, other) != ('old', 'new')  # that old code reads new checkpoints is not required, only reported
+        for what in ('_resume', '_sample'): _run(getattr(args, who), what, str(d/f'{who}{what}s_{other}'), str(d/other), may_fail=not required)
+    _run(args.new, '_moved', str(d))
+    moved = json.loads((d/'moved.json').read_text())
     names = [f.name for f in sorted((d/'old').glob('*.pt'))] + [f'{r}/checkpoint.pt' for r in ('run_toy', 'run_cond')]
     pairs = [(f'old/{f}', f'new/{f}') for f in names]                           # trained by each
     pairs += [(f'new_resumes_old/{f}', f'old_resumes_old/{f}') for f in names]  # an old checkpoint continued by each
-    pairs += [(f'old_resumes_new/{f}', f'old_resumes_old/{f}') for f in names]  # a new checkpoint continued by the old code
-    pairs += [('new_samples_old/samples.pt', 'old_samples_old/samples.pt'),   # an old run folder sampled by each
-              ('old_samples_new/samples.pt', 'old_samples_old/samples.pt')]
+    optional = [(f'old_resumes_new/{f}', f'old_resumes_old/{f}') for f in names]  # a new checkpoint continued by the old code
+    pairs += [('new_samples_old/samples.pt', 'old_samples_old/samples.pt')]  # an old run folder sampled by each
+    optional += [('old_samples_new/samples.pt', 'old_samples_old/samples.pt')]
     ok, total = True, 0
-    for x, y in pairs:
-        if not ((d/x).exists() and (d/y).exists()): print(f'MISSING: {x} or {y}'); ok = False; continue
-        n, diff = compare(torch.load(d/x, weights_only=True), torch.load(d/y, weights_only=True))
+    for x, y in pairs + optional:
+        required = (x, y) in pairs
+        if not ((d/x).exists() and (d/y).exists()):
+            if required: print(f'MISSING: {x} or {y}'); ok = False
+            else: print(f'(not required) missing: {x} or {y}')
+            continue
+        n, diff = compare(torch.load(d/x, weights_only=True), torch.load(d/y, weights_only=True), moved=moved)
         total += n
-        print(f"{'equal' if not diff else 'DIFFERENT'}: {x} ~ {y} ({n} tensors)" + (f": {diff[:8]}" if diff else ''))
-        ok &= not diff
+        print(f"{'equal' if not diff else 'DIFFERENT' if required else '(not required) different'}: {x} ~ {y} ({n} tensors)" + (f": {diff[:8]}" if diff else ''))
+        ok &= not diff or not required
     for r in ('run_toy', 'run_cond'):
         mo, mn = (json.loads((d/w/r/'metrics.json').read_text()) for w in ('old', 'new'))
         _, diff = compare(mo, mn, ignore=('/seconds', '/root'))  # root: each checkout's own copy of the photos

@@ -4,13 +4,13 @@
 
 # %% auto #0
 __all__ = ['ENERGY_ARCHS', 'ebm_loss', 'GaussianEnergy', 'ExpFamilyGaussian', 'gauss_stats', 'EnergyMLP', 'tf_same_padding',
-           'EnergyConv', 'EnergyConvCIFAR', 'EnergyConvMNIST', 'conv_flops']
+           'EnergyConv', 'EnergyConvCIFAR', 'EnergyConvMNIST', 'conv_flops', 'CondEnergy']
 
 # %% ../nbs/02_energy.ipynb #643d092c
 import math
 import torch
 from torch import nn
-from .core import rebuildable, check_positive, check_nonneg, check_shape
+from .core import rebuildable, check_positive, check_nonneg, check_shape, check_multiple
 
 # %% ../nbs/02_energy.ipynb #f30a37c3
 def ebm_loss(energy:nn.Module, # the energy E_alpha: (batch, *event) -> (batch,), low on data
@@ -218,3 +218,21 @@ def conv_flops(model:nn.Module, # a network taking a batch (B, *event_shape)
         for h in hooks: h.remove()
         for m, t in zip(model.modules(), modes): m.training = t
     return sum(counts)
+
+# %% ../nbs/02_energy.ipynb #b95128ec
+@rebuildable
+class CondEnergy(nn.Module):
+    "E(y, c): three stride-2 convs and one dense layer on the channel concatenation [c, y]; energies (batch,), low on data."
+    def __init__(self, size:int=64, # image side, a multiple of 8
+                 channels:int=3, # image channels
+                 width:int=32): # channels of the first conv (then 2x, 4x)
+        super().__init__()
+        check_multiple('size', size, 8); check_positive('width', width, integer=True)
+        self.event_shape = (check_positive('channels', channels, integer=True), size, size)
+        w = [2 * channels, width, 2 * width, 4 * width]
+        self.net = nn.Sequential(*[m for a, b in zip(w[:-1], w[1:]) for m in (nn.Conv2d(a, b, 4, 2, 1), nn.LeakyReLU(0.2))])
+        self.fc = nn.Linear(w[-1] * (size // 8)**2, 1)
+
+    def forward(self, y, c):
+        y, c = check_shape('y', y, self.event_shape), check_shape('c', c, self.event_shape)
+        return self.fc(self.net(torch.cat([c, y], 1)).flatten(1)).squeeze(1)

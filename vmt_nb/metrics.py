@@ -6,7 +6,7 @@
 __all__ = ['MIN_ACCURACY', 'FID_WEIGHTS_ENV', 'frechet_distance', 'feature_stats', 'classifier_score', 'SmallCNN',
            'classifier_features', 'accuracy', 'train_classifier', 'ClassifierAccuracyError', 'classifier_path',
            'classifier', 'reference_stats', 'classifier_metrics', 'fid_weights', 'resize_tf1', 'InceptionFeatures',
-           'fid_images', 'fid_feature', 'fid_metric', 'fid_update', 'inception_fid']
+           'fid_images', 'fid_feature', 'fid_metric', 'fid_update', 'inception_fid', 'hole_box', 'completion_metrics']
 
 # %% ../nbs/06a_metrics.ipynb #de728499
 import hashlib, importlib.util, os, time, warnings
@@ -16,6 +16,7 @@ from torch import nn
 import torch.nn.functional as F
 from .core import *
 from .io import may_write, to_uint8
+from .photos import check_mask
 from .data import data_root, image_dataset, image_tensor, image_shape
 
 # %% ../nbs/06a_metrics.ipynb #d555188c
@@ -352,3 +353,28 @@ def inception_fid(x:torch.Tensor, # samples (N, 1 or 3, H, W) in [-1, 1], N >= 2
     protocol = dict(n_samples=len(x), n_ref=len(ref), features=m.source, input='clamped to [-1, 1], rounded to uint8, grey → RGB',
                     fd=f'torchmetrics {m.__class__.__name__} (float64 statistics)')
     return dict(fid=float(m.compute()), protocol=protocol)
+
+# %% ../nbs/06a_metrics.ipynb #7eca2f77
+def hole_box(mask:torch.Tensor): # (1, 1, H, W), 1 on known pixels, with a rectangular hole
+    "The rows and columns (r0, r1, c0, c1) of the mask's rectangular hole."
+    if len(mask) != 1: raise ValueError(f"scoring needs one mask shared by all images, shape (1, 1, H, W); got {tuple(mask.shape)}")
+    hole = mask[0, 0] == 0
+    rows, cols = hole.any(1).nonzero().flatten(), hole.any(0).nonzero().flatten()
+    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    if not hole[r0:r1, c0:c1].all(): raise ValueError("the hole must be a rectangle to be scored on its own")
+    return r0, r1, c0, c1
+
+def completion_metrics(y_pred:torch.Tensor, # completions (n, C, H, W) in [-1, 1]
+                       y_true:torch.Tensor, # the original photos, same shape
+                       mask:torch.Tensor): # (1, 1, H, W): 1 on known pixels, 0 in the (rectangular) hole
+    "Mean per-image PSNR (dB) and SSIM (torchmetrics, data range 1 on [0, 1], Gaussian window 11, σ 1.5), whole image and hole."
+    from torchmetrics.functional.image import peak_signal_noise_ratio as psnr, structural_similarity_index_measure as ssim
+    if y_pred.shape != y_true.shape:
+        raise ValueError(f"y_pred and y_true must have the same shape, got {tuple(y_pred.shape)} and {tuple(y_true.shape)}")
+    r0, r1, c0, c1 = hole_box(check_mask(mask, y_true))
+    a, b = (from_pm1(t.detach().float().cpu()) for t in (y_pred, y_true))
+    out = {}
+    for k, (p, t) in dict(full=(a, b), hole=(a[..., r0:r1, c0:c1], b[..., r0:r1, c0:c1])).items():
+        out[f'psnr_{k}'] = float(psnr(p, t, data_range=1.0, dim=(1, 2, 3)))
+        out[f'ssim_{k}'] = float(ssim(p, t, data_range=1.0, gaussian_kernel=True, sigma=1.5, kernel_size=11))
+    return out

@@ -362,7 +362,7 @@ class Learner:
         diff = [f"{k}={old[k]!r} (this run: {new[k]!r})" for k in new
                 if k in old and k not in RESUME_MAY_CHANGE and _plain(old[k]) != _plain(new[k])]
         for k, m in self.model.items():
-            spec, was = net_spec(m), (sd.get('nets') or {}).get(k)
+            spec, was = net_spec(m), current_spec((sd.get('nets') or {}).get(k))  # older checkpoints may name a moved class
             if spec is not None and was is not None and spec != was: diff.append(f"{k} network {was} (this run: {spec})")
         if sd.get('data') is not None and self.data_sig is not None and sd['data'] != self.data_sig:
             diff.append(f"data {sd['data']} (this run: {self.data_sig})")
