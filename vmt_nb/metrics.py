@@ -6,16 +6,17 @@
 __all__ = ['MIN_ACCURACY', 'FID_WEIGHTS_ENV', 'frechet_distance', 'feature_stats', 'classifier_score', 'SmallCNN',
            'classifier_features', 'accuracy', 'train_classifier', 'ClassifierAccuracyError', 'classifier_path',
            'classifier', 'reference_stats', 'classifier_metrics', 'fid_weights', 'resize_tf1', 'InceptionFeatures',
-           'fid_images', 'fid_feature', 'fid_metric', 'fid_update', 'inception_fid', 'hole_box', 'completion_metrics']
+           'fid_images', 'fid_feature', 'fid_metric', 'fid_update', 'inception_fid', 'hole_box', 'completion_metrics',
+           'fid_report']
 
 # %% ../nbs/06a_metrics.ipynb #de728499
-import hashlib, importlib.util, os, time, warnings
+import hashlib, importlib.util, json, os, time, warnings
 from pathlib import Path
 import torch
 from torch import nn
 import torch.nn.functional as F
 from .core import *
-from .io import may_write, to_uint8
+from .io import may_write, to_uint8, write_json
 from .photos import check_mask
 from .data import data_root, image_dataset, image_tensor, image_shape
 
@@ -378,3 +379,25 @@ def completion_metrics(y_pred:torch.Tensor, # completions (n, C, H, W) in [-1, 1
         out[f'psnr_{k}'] = float(psnr(p, t, data_range=1.0, dim=(1, 2, 3)))
         out[f'ssim_{k}'] = float(ssim(p, t, data_range=1.0, gaussian_kernel=True, sigma=1.5, kernel_size=11))
     return out
+
+# %% ../nbs/06a_metrics.ipynb #ad31b488
+def fid_report(learn, # a trained image `Learner` (or anything with `sample(n)` and `iter`)
+               data:str, # its data set: 'mnist', 'fashion_mnist' or 'cifar10'
+               n:int=1000, # samples, test images (the reference) and training images (the floor)
+               path=None, # a JSON file: read if it exists, else written with the result
+               root=None, # image data root
+               seed:int=0, # seed of the sampling
+               feature=None): # a feature module instead of Inception (tests)
+    "Inception FID of `n` x̂ and `n` x̃, and of `n` training images (the protocol's floor), against `n` test images."
+    if path is not None and Path(path).is_file(): return json.loads(Path(path).read_text())
+    torch.manual_seed(seed)
+    s = learn.sample(n)
+    fid = fid_update(fid_metric(feature=feature), image_tensor(data, root, train=False, n=n), real=True)
+    sets = dict(x_init=s.x_init, x_syn=s.x_syn, train=image_tensor(data, root, train=True, n=n))
+    scores = {}
+    for k, x in sets.items():   # the test images' statistics are kept across reset()
+        fid.reset(); scores[k] = float(fid_update(fid, x.cpu(), real=False).compute())
+    res = dict(fid=scores, protocol=dict(data=data, n_samples=n, ref=f'the first {n} test images',
+                                         floor=f'the first {n} training images', features=fid.source, seed=seed, iters=learn.iter))
+    if path is not None: write_json(res, path)
+    return res

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['WEIGHTS_FORMAT', 'FP16_TOLERANCE', 'REGISTRY', 'REGISTRY_FIELDS', 'weights_state', 'fp16_change', 'save_weights',
-           'load_weights', 'pretrained_registry', 'pretrained_file', 'from_pretrained', 'run_or_pretrained']
+           'load_weights', 'pretrained_registry', 'pretrained_file', 'from_pretrained']
 
 # %% ../nbs/07a_pretrained.ipynb #baf38f41
 import copy, json
@@ -17,7 +17,6 @@ from .checkpoint import load_checkpoint, save_checkpoint
 from .stored import REPO_RAW, cache_dir, download, file_sha256, repo_root
 from .langevin import langevin
 from .train import Learner, VMTConfig, fit
-from .cli import load_run, train
 
 # %% ../nbs/07a_pretrained.ipynb #0e98ec79
 WEIGHTS_FORMAT = 'vmt_nb.weights/1'
@@ -108,23 +107,3 @@ def from_pretrained(name:str, # a registered name, e.g. 'mnist_cpu'
                     cache=None): # the download folder; default: `cache_dir()/'pretrained'`
     "The `Learner` (for sampling) and the run's metrics of the pretrained weights `name`, downloaded once and checked."
     return load_weights(pretrained_file(name, registry, cache), device)
-
-# %% ../nbs/07a_pretrained.ipynb #b63287d8
-def run_or_pretrained(name:str, # the pretrained weights of this run in the registry
-                      data:str, # what `vmt_nb_train` trains when retraining: its data set
-                      preset:str, # and its preset
-                      out, # the run's folder
-                      retrain:bool=False, # train the run in `out` (or finish it there) instead of loading pretrained weights
-                      device=None, # where to train and sample; default: CUDA if available
-                      registry:dict=None, # name -> entry; default: `pretrained_registry()`
-                      **kwargs): # passed to `vmt_nb.cli.train` (seed, root, iters, minutes, progress, ...)
-    "(learner, metrics) of a page's run: `out`'s finished run, else trained there (`retrain`), else the pretrained weights `name`; (None, None) if none."
-    out = Path(out)
-    if (out/'metrics.json').is_file() and (out/'checkpoint.pt').is_file(): return load_run(out, device)
-    if retrain:
-        train(data, preset, out, device=device, resume=(out/'checkpoint.pt').is_file(), **kwargs)
-        return load_run(out, device)
-    if name in (pretrained_registry() if registry is None else registry): return from_pretrained(name, device, registry)
-    print(f"No finished run in {out} and no pretrained weights {name!r} published yet, so the cells that need the model "
-          f"are skipped. Set RETRAIN = True at the top of the page to train it here (vmt_nb_train --data {data} --preset {preset}).")
-    return None, None
