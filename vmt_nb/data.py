@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['TOY_DENSITIES', 'FAMILY_NAMED', 'IMAGE_DATASETS', 'CIFAR10_SUBSET', 'GaussianMixture2D', 'RingOfGaussians',
            'GridOfGaussians', 'ConcentricRings', 'Checkerboard', 'Pinwheel', 'toy_density', 'grid2d',
-           'normalise_on_grid', 'grid_kl', 'mode_coverage', 'random_mixture', 'toy_family', 'grid_entropy', 'flat_kl',
-           'DataNotFoundError', 'data_root', 'image_shape', 'pm1_transform', 'NpzImages', 'image_dataset',
-           'image_tensor', 'image_dataloader']
+           'normalise_on_grid', 'grid_kl', 'component_widths', 'mode_distance', 'nearness', 'random_mixture',
+           'toy_family', 'grid_entropy', 'flat_kl', 'DataNotFoundError', 'data_root', 'image_shape', 'pm1_transform',
+           'NpzImages', 'image_dataset', 'image_tensor', 'image_dataloader']
 
 # %% ../nbs/01_data.ipynb #af8a3556
 import math, os, shutil, struct, zipfile, zlib
@@ -215,18 +215,31 @@ def grid_kl(log_p:torch.Tensor, # normalised log p at the grid points (-inf wher
     return float((log_p[m].exp() * (log_p[m] - log_q[m])).sum() * cell_area)
 
 # %% ../nbs/01_data.ipynb #31e8766b
-def mode_coverage(x:torch.Tensor, # samples (N, 2)
-                  modes:torch.Tensor, # mode centres (M, 2)
-                  radius:float, # distance that counts as "at" a mode
-                  min_share:float=0.2): # a mode is covered with at least this fraction of its expected N/M samples
-    "(fraction of modes covered, fraction of samples within `radius` of a mode)."
-    check_positive('radius', radius); check_nonneg('min_share', min_share)
-    modes = torch.as_tensor(modes)
-    check_shape('x', x, tuple(modes.shape[1:]))
-    near, nearest = torch.cdist(x.float(), modes.to(x.device).float()).min(1)
-    hit = near < radius
-    counts = torch.bincount(nearest[hit], minlength=len(modes)).float()
-    return float((counts >= min_share * len(x) / len(modes)).float().mean()), float(hit.float().mean())
+def component_widths(dist): # a Gaussian mixture (`stds` or `std`) or concentric rings (`std`)
+    "The width s_k of each component (mode or ring)."
+    s = getattr(dist, 'stds', None)
+    return s.float() if s is not None else torch.full((len(dist.weights),), float(dist.std))
+
+def mode_distance(dist, # a Gaussian mixture (with `modes`) or concentric rings (with `radii`)
+                  x:torch.Tensor): # points (N, 2)
+    "Each point's distance to the nearest component in units of its width, min_k |x - m_k| / s_k (rings: radial), and that k."
+    x = x.float().cpu()
+    if getattr(dist, 'modes', None) is not None: d = torch.cdist(x, dist.modes.float())
+    elif getattr(dist, 'radii', None) is not None: d = (x.norm(dim=-1, keepdim=True) - dist.radii.float()).abs()
+    else: raise ValueError(f"dist must have .modes or .radii, got a {type(dist).__name__}")
+    return (d / component_widths(dist)).min(1)
+
+def nearness(dist, # a Gaussian mixture or concentric rings
+             x:torch.Tensor, # samples (N, 2)
+             k:float=3., # "near" means within k widths
+             min_share:float=0.2): # a component is covered with at least this fraction of its expected N·w_k near samples
+    "Mean distance to the nearest component in widths, the fraction within `k` widths, the fraction of components covered."
+    check_shape('x', x, (2,)); check_positive('k', k); check_nonneg('min_share', min_share)
+    d, idx = mode_distance(dist, x)
+    hit = d < k
+    counts = torch.bincount(idx[hit], minlength=len(dist.weights)).float()
+    cover = (counts >= min_share * len(x) * dist.weights.float()).float().mean()
+    return dict(dist=float(d.mean()), near=float(hit.float().mean()), cover=float(cover))
 
 # %% ../nbs/01_data.ipynb #67690d16
 def random_mixture(seed:int, # the mixture's seed: the same seed gives the same mixture

@@ -30,7 +30,7 @@ def kl_data_ebm(dist, # a density with exact `.log_prob` and `.lim`
                 lim:float=None): # half-width of the grid box; default: `dist.lim`
     "KL(p_data ‖ π_α) on an n×n grid."
     pts, area = grid2d(lim or dist.lim, n)
-    log_p = normalise_on_grid(dist.log_prob(pts).double(), area)
+    log_p = normalise_on_grid(dist.log_prob(pts.double()), area)  # the data's density in float64
     return grid_kl(log_p, energy_log_prob_grid(energy, pts, area), area)
 
 # %% ../nbs/06_metrics2d.ipynb #1db91169
@@ -63,10 +63,14 @@ def kl_data_gen(dist, # a density with exact `.log_prob` and `.lim`
                 sigma:float, # observation σ
                 n:int=128, # x-grid points per axis
                 lim:float=None, # half-width of the x grid; default: `dist.lim`
+                min_log_mass:float=None, # skip the cells whose p_data·Δ is below e^min_log_mass (faster); None: none
                 **kw): # passed to `gen_log_marginal`
     "KL(p_data ‖ p_θ) on an n×n grid, with the marginal from `gen_log_marginal`."
     pts, area = grid2d(lim or dist.lim, n)
-    log_p = normalise_on_grid(dist.log_prob(pts).double(), area)
+    log_p = normalise_on_grid(dist.log_prob(pts.double()), area)  # the data's density in float64
+    if min_log_mass is not None:  # p_θ only where p_data has mass: the cells skipped change the KL by less than their mass
+        keep = log_p + math.log(area) > min_log_mass
+        log_p, pts = log_p[keep], pts[keep]
     return grid_kl(log_p, gen_log_marginal(gen, pts, sigma, **kw), area)
 
 # %% ../nbs/06_metrics2d.ipynb #72fe678c

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 from .core import *
 from .io import write_json, writable_dir, save_png
-from .data import TOY_DENSITIES, toy_density, image_tensor, mode_coverage
+from .data import TOY_DENSITIES, toy_density, image_tensor, nearness
 from .train import fit, Learner, VMTConfig, METHODS
 from .checkpoint import save_checkpoint, run_folder, with_run_folder
 from .metrics2d import kl_data_ebm, kl_data_gen
@@ -50,7 +50,8 @@ def toy_metrics(learn, # a trained `Learner` on a 2D density
     m = dict(kl_data_ebm=kl_data_ebm(dist, learn.model.energy), kl_data_gen=kl_data_gen(dist, learn.model.gen, learn.cfg.sigma))
     if getattr(dist, 'modes', None) is not None:
         for k, x in (('init', s.x_init), ('syn', s.x_syn)):
-            m[f'modes_{k}'], m[f'near_mode_{k}'] = mode_coverage(x.cpu(), dist.modes, getattr(dist, 'mode_radius', 3 * getattr(dist, 'std', 0.1)))
+            r = nearness(dist, x.cpu())
+            m[f'modes_{k}'], m[f'near_mode_{k}'] = r['cover'], r['near']
     return m, s
 
 CLASSIFIED = ('mnist', 'fashion_mnist')  # image data sets with a classifier in `vmt_nb.metrics`

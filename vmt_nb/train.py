@@ -8,7 +8,7 @@ __all__ = ['METHODS', 'STEPS', 'RESUME_MAY_CHANGE', 'HISTORY_PANELS', 'HISTORY_L
            'learner', 'fit', 'plot_history', 'TensorBatches', 'DensityBatches', 'as_batches', 'get_rng_state',
            'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'prev_path', 'CheckpointError', 'CancelStepException',
            'CancelFitException', 'DivergenceError', 'Callback', 'ProgressCB', 'CheckpointCB', 'TimeLimitCB',
-           'DivergenceGuardCB', 'all_finite']
+           'TimeBudgetCB', 'DivergenceGuardCB', 'all_finite']
 
 # %% ../nbs/05_train.ipynb #f6972843
 import copy, math, os, random, time
@@ -34,7 +34,7 @@ from .distributed import (rank_world, is_main, check_divisible, global_rows, glo
 _all_ = ['TensorBatches', 'DensityBatches', 'as_batches', 'get_rng_state', 'set_rng_state',
          'save_checkpoint', 'load_checkpoint', 'prev_path', 'CheckpointError',
          'CancelStepException', 'CancelFitException', 'DivergenceError', 'Callback',
-         'ProgressCB', 'CheckpointCB', 'TimeLimitCB', 'DivergenceGuardCB', 'all_finite']
+         'ProgressCB', 'CheckpointCB', 'TimeLimitCB', 'TimeBudgetCB', 'DivergenceGuardCB', 'all_finite']
 
 # %% ../nbs/05_train.ipynb #59be6dba
 METHODS = ('vmt', 'short_run', 'coop', 'vae')
