@@ -1,6 +1,6 @@
 """Why the CIFAR-10 CPU preset collapses: the first iterations of a run, logged (a diagnostic, not a test: nothing asserts).
 
-Trains `vmt_nb.cli.build('cifar10', --preset)` with `VMTConfig` overrides for a few hundred iterations and prints, every
+Trains `vmt_nb.presets.build('cifar10', --preset)` with `VMTConfig` overrides for a few hundred iterations and prints, every
 `--every` iterations, the energies, ‖x̃ − x̂‖, the per-batch diversity of x̂ and x̃ (`vmt_nb.train.spread`; training
 images: about 38), the KL term and the share of x̃ pixels at the clamp. Two knobs that are not part of VMT test where the
 collapse comes from:
@@ -12,20 +12,16 @@ collapse comes from:
     python benchmarks/cifar_diag.py --iters 60 --set beta=0.3
     python benchmarks/cifar_diag.py --iters 300 --vae_warmup 100 --set delta=0.5
 """
-import argparse, os, platform, subprocess, time
+import argparse, os, time
 import torch
-from vmt_nb.cli import build
+from vmt_nb.presets import build
 from vmt_nb.energy import EnergyConv
-from vmt_nb.train import fit, VMTConfig, Callback, VMTStep, STEPS
-
-def value(s):
-    "A Python literal (number, tuple, None, string)."
-    try: return eval(s, {})
-    except Exception: return s
+from vmt_nb.train import fit, VMTConfig, Callback, VMTStep
+from _common import cpu_model, overrides
 
 class WarmupStep(VMTStep):
     "Algorithm 1, except that the VAE learns from the data during the first `warmup` iterations."
-    warmup = 0
+    def __init__(self, warmup): self.warmup = warmup
     def __call__(self, learn, x_obs):
         self.x_obs = x_obs
         return super().__call__(learn, x_obs)
@@ -51,16 +47,14 @@ def main():
     p.add_argument('--threads', type=int, default=1); p.add_argument('--root', default=os.environ.get('VMT_DATA'))
     a = p.parse_args()
     torch.set_num_threads(a.threads); torch.manual_seed(a.seed)
-    cpu = subprocess.run(['lscpu'], capture_output=True, text=True).stdout
-    print('cpu:', next((l.split(':', 1)[1].strip() for l in cpu.splitlines() if l.startswith('Model name')), platform.processor()))
+    print('cpu:', cpu_model())
     nets, x, cfg, _ = build('cifar10', a.preset, a.root)
     # the energy is always rebuilt here (same width, K = 1 unless --n_out), so every run shares the other random draws
     nets['energy'] = EnergyConv((3, 32, 32), a.n_out or 1, nets['energy'].width, 'cifar', 0.005)
-    cfg.update({k: value(v) for k, v in (kv.split('=', 1) for kv in a.set)}, seed=a.seed)
-    WarmupStep.warmup = a.vae_warmup
-    STEPS['vmt'] = WarmupStep if a.vae_warmup else VMTStep
+    cfg.update(overrides(a.set), seed=a.seed)
     t = time.perf_counter()
-    learn = fit(**nets, data=x, n_iters=a.iters, cfg=VMTConfig(**cfg), cbs=[LogCB(a.every)], device='cpu')
+    learn = fit(**nets, data=x, n_iters=a.iters, cfg=VMTConfig(**cfg), cbs=[LogCB(a.every)], device='cpu',
+                step=WarmupStep(a.vae_warmup) if a.vae_warmup else None)
     print(f'{learn.iter} iterations in {time.perf_counter() - t:.0f} s')
 
 if __name__ == '__main__': main()

@@ -1,7 +1,7 @@
 """VMT against its baselines at equal wall-clock time on MNIST (a benchmark, not a test: nothing here asserts).
 
 One run = one method and seed, trained on one thread for `--minutes` of training time, measured as the process's CPU
-time by `vmt_nb.toy2d.TimeBudgetCB` (on one thread that is the wall-clock time of a quiet core, and it does not
+time by `vmt_nb.callbacks.TimeBudgetCB` (on one thread that is the wall-clock time of a quiet core, and it does not
 depend on what else the machine runs; the row also records the wall-clock time). Every `--every` minutes of it the
 run draws `--n_mark` samples and records their classifier Fréchet distance and score
 (`vmt_nb.metrics.classifier_metrics`); that evaluation is not counted as training time. At the end it scores
@@ -20,12 +20,11 @@ Methods (networks of the `mnist_cpu` preset for all; options over that preset's)
 """
 import argparse, json, math, os
 import torch
-from vmt_nb.cli import build, PRESETS
+from vmt_nb.presets import build, PRESETS
 from vmt_nb.energy import EnergyConvMNIST
-from vmt_nb.train import fit, VMTConfig, DivergenceError, DivergenceGuardCB
-from vmt_nb.toy2d import TimeBudgetCB
+from vmt_nb.train import fit, VMTConfig, DivergenceError, DivergenceGuardCB, TimeBudgetCB
 from vmt_nb.metrics import classifier_metrics
-from recipe import cpu_model, span
+from _common import cpu_model, span
 
 SHORT_RUN = dict(langevin='paper', delta=math.sqrt(2), noise_sigma=0.01, n_steps=100, clamp=None, ref_sigma=None,
                  init_scale=1.0, data_noise=0.03, lr_ebm=1e-4, adam_beta1=0.9)
@@ -60,7 +59,7 @@ def main():
     budget, guard = TimeBudgetCB(a.minutes * 60, a.every * 60, evaluate), DivergenceGuardCB()
     error = None
     try: learn = fit(**nets, data=x, n_iters=10**9, cfg=VMTConfig(**cfg), cbs=[guard, budget], device='cpu')
-    except DivergenceError as e: error, learn = str(e), guard.learn
+    except DivergenceError as e: error, learn = str(e), e.learn
     last = dict(t=budget.t, step=learn.iter, **evaluate(learn))
     torch.manual_seed(1234)
     final = score(learn, a.method, a.n_eval, a.root)

@@ -1,14 +1,15 @@
 """Does the Langevin descent of the prediction help? Trains ours (conditional VMT with the L1 anchor, the settings of
-cond_facade.py, seed 0) and scores on the 30 test photos the prediction after k noise-free steps of step size delta.
+the comparison of 08_conditional, seed 0) and scores on the 30 test photos the prediction after k noise-free steps of step size delta.
 
     OMP_NUM_THREADS=1 VMT_DATA=/work/shared/data python benchmarks/cond_langevin_sweep.py
 
-Writes nbs/results/cond_langevin_sweep.json.
+Writes benchmarks/results/cond_langevin_sweep.json.
 """
 import json
 from pathlib import Path
 import torch
 from vmt_nb.conditional import *
+from vmt_nb.io import write_json
 
 P = COND_PRESETS['cpu']  # the comparison's networks and options
 
@@ -24,4 +25,4 @@ if __name__ == '__main__':
             yk = step.revise(run, y0, te.c, k, trace=False, noise=False, delta=delta)
             out.append(dict(delta=delta, n_steps=k, dist=float((yk - y0).flatten(1).norm(dim=1).mean()), **completion_metrics(yk, te.y, tr.mask)))
             print(json.dumps(out[-1]), flush=True)
-    Path('nbs/results/cond_langevin_sweep.json').write_text(json.dumps(out, indent=1))
+    write_json(out, Path('benchmarks/results/cond_langevin_sweep.json'))

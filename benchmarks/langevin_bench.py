@@ -12,20 +12,16 @@ the number of Langevin steps K grows; and peak memory against K.
 FLOPs per image per Langevin step are counted as 2F, F = the forward FLOPs (`conv_flops`): the backward pass computes
 gradients with respect to the input only (the issue's convention; the true backward cost of a conv layer is about F).
 """
-import argparse, json, os, platform, resource, statistics, subprocess, sys, time
+import argparse, json, os, resource, statistics, subprocess, sys, time
 from pathlib import Path
 import torch
 from vmt_nb.energy import EnergyConvMNIST, conv_flops
 from vmt_nb.langevin import langevin
 from vmt_nb.vae import GenConvMNIST, EncConvMNIST
 from vmt_nb.train import Learner, VMTConfig
+from _common import cpu_model
 
 DELTA = 0.01  # step size of the timed chains (the value does not change the cost)
-
-def cpu_model():
-    "lscpu's model name (the CPU changes between machines; record it with every number)."
-    out = subprocess.run(['lscpu'], capture_output=True, text=True).stdout
-    return next((l.split(':', 1)[1].strip() for l in out.splitlines() if l.startswith('Model name')), platform.processor())
 
 def sync(device):
     if device.type == 'cuda': torch.cuda.synchronize()
@@ -119,7 +115,7 @@ def precision_rows(widths, batch, n_steps, reps, device):
 
 def iteration_precision_rows(precisions, reps, device, preset='mnist_cpu'):
     "Seconds per training iteration of a CLI preset's networks and options, in each precision (random data)."
-    from vmt_nb.cli import PRESETS
+    from vmt_nb.presets import PRESETS
     p, rows = PRESETS[preset], []
     for prec in precisions:
         torch.manual_seed(0)

@@ -1,6 +1,6 @@
 """Long-run stability benchmark (a benchmark, not a test: nothing here asserts).
 
-Trains one preset of `vmt_nb.cli` for many iterations with the divergence guard on and records, for every window of
+Trains one preset of `vmt_nb.presets` for many iterations with the divergence guard on and records, for every window of
 `--window` iterations, the range (min, max) of the mean energies of the data, of x̃ and of x̂, of ‖x̃ − x̂‖ and of the
 Langevin gradient norm, plus the guard's events (restores, skipped batches). For 2D densities it also records
 KL(p_data ‖ p_θ) and KL(p_data ‖ q_gen) on the grid at the end. Each run appends one JSON row to `--out`.
@@ -9,10 +9,10 @@ KL(p_data ‖ p_θ) and KL(p_data ‖ q_gen) on the grid at the end. Each run ap
 """
 import argparse, json, os, time
 import torch
-from vmt_nb.cli import build
+from vmt_nb.presets import build
 from vmt_nb.data import TOY_DENSITIES
 from vmt_nb.train import fit, VMTConfig, DivergenceError, DivergenceGuardCB
-from recipe import cpu_model, value
+from _common import cpu_model, overrides
 
 KEYS = ('e_obs', 'e_syn', 'e_init', 'dist', 'grad_norm')
 
@@ -41,13 +41,13 @@ def main():
     if a.threads: torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     nets, x, cfg, _ = build(a.data, a.preset, a.root)
-    cfg.update({k: value(v) for k, v in (kv.split('=', 1) for kv in a.set)}, seed=a.seed)
+    cfg.update(overrides(a.set), seed=a.seed)
     guard = DivergenceGuardCB()
     t0, error = time.perf_counter(), None
     try:
         learn = fit(**nets, data=x, n_iters=a.iters, cfg=VMTConfig(**cfg), cbs=[guard], device='cpu',
                     time_limit=a.minutes * 60 if a.minutes else None)
-    except DivergenceError as e: error, learn = str(e), guard.learn
+    except DivergenceError as e: error, learn = str(e), e.learn
     seconds = time.perf_counter() - t0
     row = dict(tag=a.tag, data=a.data, preset=a.preset, seed=a.seed, overrides=a.set, iters=learn.iter,
                seconds=round(seconds, 1), divergence_error=error, guard_events=guard.events,

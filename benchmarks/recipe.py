@@ -1,7 +1,7 @@
 """Training-recipe benchmark for vmt_nb's image presets (a benchmark, not a test: nothing here asserts).
 
-Trains one configuration (a preset of `vmt_nb.cli`, with overrides) for a number of iterations or a wall-clock budget and
-records what the issue's targets are about: wall-clock time, divergences, the range of the energies and of the Langevin
+Trains one configuration (a preset of `vmt_nb.presets`, with overrides) for a number of iterations or a wall-clock budget and
+records what a recipe is judged by: wall-clock time, divergences, the range of the energies and of the Langevin
 gradient norms over the run, the per-batch diversity of x̂ and x̃, and the classifier Fréchet distance and score
 (`vmt_nb.metrics.classifier_metrics`) of x̂ and x̃, or for CIFAR-10 (no classifier) their Inception FID against the test
 images (`--fid_n`). Each run appends one JSON row to `--out`.
@@ -12,24 +12,12 @@ images (`--fid_n`). Each run appends one JSON row to `--out`.
 
 x̃ is scored with the preset's chain length and, by default, also with 30 steps (`--eval_steps`).
 """
-import argparse, json, os, platform, subprocess, sys, time
+import argparse, json, os, time
 import torch
-from vmt_nb.cli import build
+from vmt_nb.presets import build, PRESETS
 from vmt_nb.train import fit, VMTConfig, DivergenceError, DivergenceGuardCB
 from vmt_nb.metrics import classifier_metrics
-
-def cpu_model():
-    out = subprocess.run(['lscpu'], capture_output=True, text=True).stdout
-    return next((l.split(':', 1)[1].strip() for l in out.splitlines() if l.startswith('Model name')), platform.processor())
-
-def value(s):
-    "A Python literal (number, tuple, None, string)."
-    try: return eval(s, {})
-    except Exception: return s
-
-def span(h, k):
-    v = [r[k] for r in h if k in r]
-    return [min(v), max(v)] if v else None
+from _common import cpu_model, overrides, span
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -51,17 +39,16 @@ def main():
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    from vmt_nb.cli import PRESETS
     if a.init: PRESETS[a.preset] = dict(PRESETS[a.preset], init=a.init)
     if a.gen_up: PRESETS[a.preset] = dict(PRESETS[a.preset], gen_up=a.gen_up)
     nets, x, cfg, iters = build(a.data, a.preset, a.root)
-    cfg.update({k: value(v) for k, v in (kv.split('=', 1) for kv in a.set)}, method=a.method, seed=a.seed)
+    cfg.update(overrides(a.set), method=a.method, seed=a.seed)
     guard = DivergenceGuardCB()
     t0, error = time.perf_counter(), None
     try:
         learn = fit(**nets, data=x, n_iters=a.iters or iters, cfg=VMTConfig(**cfg), cbs=[guard], device='cpu',
                     time_limit=a.minutes * 60 if a.minutes else None)
-    except DivergenceError as e: error, learn = str(e), guard.learn
+    except DivergenceError as e: error, learn = str(e), e.learn
     seconds = time.perf_counter() - t0
     h = learn.history
     row = dict(tag=a.tag, data=a.data, preset=a.preset, method=a.method, seed=a.seed, overrides=a.set, init=a.init, gen_up=a.gen_up,
@@ -97,7 +84,7 @@ def main():
         row['protocol'] = dict(n_samples=a.fid_n, n_ref=a.fid_n, ref='test split', features=fid.source)
         row['eval_seconds'] = round(time.perf_counter() - t, 1)
     if a.grid:
-        from vmt_nb.cli import plot_images
+        from vmt_nb.plots import plot_images
         torch.manual_seed(a.seed); plot_images(learn.sample(64), a.grid)
     with open(a.out, 'a') as f: f.write(json.dumps(row) + '\n')
     print(json.dumps({k: v for k, v in row.items() if k in ('tag', 'seed', 'iters', 'seconds', 'divergence_error', 'ranges') or k.startswith('x_')}))

@@ -1,0 +1,23 @@
+"""What the benchmark scripts share: the CPU model recorded with every row, `--set FIELD=VALUE` overrides read as
+Python literals (never run as code), and the range of a statistic over a run's history."""
+import ast, platform, subprocess
+
+def cpu_model():
+    "lscpu's model name (the CPU changes between machines; record it with every number)."
+    try: out = subprocess.run(['lscpu'], capture_output=True, text=True).stdout
+    except OSError: out = ''
+    return next((l.split(':', 1)[1].strip() for l in out.splitlines() if l.startswith('Model name')), platform.processor())
+
+def value(s):
+    "A `--set` value: a Python literal (a number, a tuple, None, True), else the string itself; never evaluated as code."
+    try: return ast.literal_eval(s)
+    except (ValueError, SyntaxError): return s
+
+def overrides(pairs):
+    "The `VMTConfig` fields of `--set FIELD=VALUE ...`, as a dict."
+    return {k: value(v) for k, v in (kv.split('=', 1) for kv in pairs)}
+
+def span(history, k):
+    "[min, max] of the statistic `k` over a run's history, or None if it was never recorded."
+    v = [r[k] for r in history if k in r]
+    return [min(v), max(v)] if v else None
