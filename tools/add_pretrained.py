@@ -24,7 +24,7 @@ def main():
     p.add_argument('--dest', default=str(ROOT/'pretrained'), help='the folder for the weights file')
     a = p.parse_args()
     import torch
-    from vmt_nb.cli import load_run
+    from vmt_nb.runs import load_run
     from vmt_nb.stored import REPO_RAW
     from vmt_nb.pretrained import save_weights, load_weights, FP16_TOLERANCE, REGISTRY_FIELDS
     run = Path(a.run)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = 'git+https://github.com/vmt-nb/vmt_nb.git'   # what each install cell installs from
-LONGEST = ('05_train', '07_cli', '05a_distributed', '08a_complete_cli')  # 2-4 minutes each here
+LONGEST = ('05_train', '09b_cli', '05a_distributed', '09a_runs')  # 2-4 minutes each here
 COLAB_BASE = ['torch', 'torchvision', 'numpy', 'matplotlib', 'pillow', 'ipykernel']  # preinstalled on Colab
 
 T0 = time.perf_counter()
