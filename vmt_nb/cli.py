@@ -7,7 +7,7 @@ __all__ = ['CONFIG_OPTIONS', 'COND_OPTIONS', 'parser', 'console_script', 'main',
            'complete_main']
 
 # %% ../nbs/09b_cli.ipynb #3d71eab9
-import argparse, functools, json, re, sys
+import argparse, json, re, sys
 from dataclasses import fields
 from pathlib import Path
 from fastcore.script import anno_parser, Param
