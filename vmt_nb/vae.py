@@ -176,21 +176,38 @@ def _mlp(d_in, d_out, hidden, n_layers):
     layers = [m for a, b in zip(dims[:-1], dims[1:]) for m in (nn.Linear(a, b), nn.SiLU())]
     return nn.Sequential(*layers, nn.Linear(dims[-1], d_out))
 
+# %% ../nbs/04_vae.ipynb #649039ad
+def _affine_buffers(module, loc, scale, dim):
+    "Register `loc` and `scale` (dim numbers each, or None for 0 and 1) as buffers rebuilt from the constructor's arguments."
+    loc = torch.zeros(dim) if loc is None else torch.as_tensor(loc, dtype=torch.float32)
+    scale = torch.ones(dim) if scale is None else torch.as_tensor(scale, dtype=torch.float32)
+    for k, v in (('loc', loc), ('scale', scale)):
+        if v.shape != (dim,) or not torch.isfinite(v).all(): raise ValueError(f"{k} must be {dim} finite numbers, got {v.tolist()}")
+    if (scale <= 0).any(): raise ValueError(f"scale must be positive, got {scale.tolist()}")
+    module.register_buffer('loc', loc, persistent=False); module.register_buffer('scale', scale, persistent=False)
+
 # %% ../nbs/04_vae.ipynb #e76aabbe
 @rebuildable
 class GenMLP(nn.Module):
-    "Generator g_theta: R^z_dim -> R^dim, an MLP (2D experiments)."
+    "Generator g_theta: R^z_dim -> R^dim, an MLP (2D experiments): g(z) = loc + scale ⊙ (z·skip + MLP(z))."
     def __init__(self,
                  z_dim:int=2, # latent dimension d
                  dim:int=2, # data dimension D
                  hidden:int=128, # width of the hidden layers
-                 n_layers:int=3): # number of hidden layers
+                 n_layers:int=3, # number of hidden layers
+                 loc=None, # the data's mean (dim numbers): outputs are in data units around it; None: 0
+                 scale=None, # the data's standard deviation (dim numbers); None: 1
+                 skip:bool=False): # add z itself (needs z_dim == dim): at the start g(ẑ) ~ N(loc, scale²), spread like the data
         super().__init__()
         self.z_dim = check_positive('z_dim', z_dim, integer=True)
         self.event_shape = (check_positive('dim', dim, integer=True),)
-        self.net = _mlp(z_dim, dim, hidden, n_layers)
+        if skip and z_dim != dim: raise ValueError(f"skip needs z_dim == dim, got z_dim={z_dim}, dim={dim}")
+        self.net, self.skip = _mlp(z_dim, dim, hidden, n_layers), skip
+        _affine_buffers(self, loc, scale, dim)
 
-    def forward(self, z): return self.net(check_shape('z', z, (self.z_dim,)))
+    def forward(self, z):
+        h = self.net(check_shape('z', z, (self.z_dim,)))
+        return self.loc + self.scale * (h + z if self.skip else h)
 
 # %% ../nbs/04_vae.ipynb #a3c0a190
 @rebuildable
@@ -200,14 +217,17 @@ class EncMLP(nn.Module):
                  dim:int=2, # data dimension D
                  z_dim:int=2, # latent dimension d
                  hidden:int=128, # width of the hidden layers
-                 n_layers:int=3): # number of hidden layers
+                 n_layers:int=3, # number of hidden layers
+                 loc=None, # the data's mean (dim numbers): inputs are standardised, (x - loc) / scale; None: 0
+                 scale=None): # the data's standard deviation (dim numbers); None: 1
         super().__init__()
         self.z_dim = check_positive('z_dim', z_dim, integer=True)
         self.event_shape = (check_positive('dim', dim, integer=True),)
         self.net = _mlp(dim, 2 * z_dim, hidden, n_layers)
+        _affine_buffers(self, loc, scale, dim)
 
     def forward(self, x):
-        mu, log_sigma = self.net(check_shape('x', x, self.event_shape)).chunk(2, dim=-1)
+        mu, log_sigma = self.net((check_shape('x', x, self.event_shape) - self.loc) / self.scale).chunk(2, dim=-1)
         return mu, log_sigma
 
 # %% ../nbs/04_vae.ipynb #b7f840b6
