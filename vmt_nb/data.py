@@ -137,6 +137,18 @@ class Checkerboard:
         u = torch.rand(n, 2, generator=generator)
         return -self.lim + (torch.stack([i, j], 1) + u) * self.side
 
+    @property
+    def squares(self):
+        "Centres of the dark squares, (k²/2, 2): its components."
+        c = torch.cartesian_prod(torch.arange(self.k), torch.arange(self.k))
+        c = c[c.sum(-1) % 2 == 0]
+        return -self.lim + (c.float() + 0.5) * self.side
+
+    @property
+    def weights(self): return torch.full((self.k * self.k // 2,), 2. / (self.k * self.k))  # the squares' masses
+    @property
+    def std(self): return self.side / 20  # the width for `nearness`: 3 widths is 15 % of a side outside a square
+
 # %% ../nbs/01_data.ipynb #26a060dd
 def _rot(x, a): # points (B, 2); angles (B,) or a number
     "Rotate each point of `x` by the angle `a` (radians)."
@@ -226,6 +238,8 @@ def mode_distance(dist, # a Gaussian mixture (with `modes`) or concentric rings 
     x = x.float().cpu()
     if getattr(dist, 'modes', None) is not None: d = torch.cdist(x, dist.modes.float())
     elif getattr(dist, 'radii', None) is not None: d = (x.norm(dim=-1, keepdim=True) - dist.radii.float()).abs()
+    elif isinstance(dist, Checkerboard):  # distance to each dark square, 0 inside it
+        d = ((x[:, None, :] - dist.squares).abs() - dist.side / 2).clamp_min(0).norm(dim=-1)
     else: raise ValueError(f"dist must have .modes or .radii, got a {type(dist).__name__}")
     return (d / component_widths(dist)).min(1)
 

@@ -176,7 +176,7 @@ def _mlp(d_in, d_out, hidden, n_layers):
     layers = [m for a, b in zip(dims[:-1], dims[1:]) for m in (nn.Linear(a, b), nn.SiLU())]
     return nn.Sequential(*layers, nn.Linear(dims[-1], d_out))
 
-# %% ../nbs/04_vae.ipynb #649039ad
+# %% ../nbs/04_vae.ipynb #30ee2f63
 def _affine_buffers(module, loc, scale, dim):
     "Register `loc` and `scale` (dim numbers each, or None for 0 and 1) as buffers rebuilt from the constructor's arguments."
     loc = torch.zeros(dim) if loc is None else torch.as_tensor(loc, dtype=torch.float32)
