@@ -8,7 +8,7 @@
 | 3 | photos, energy, langevin, vae, batches, checkpoint, callbacks | the parts of the method and of a run |
 | 4 | train, metrics2d, metrics | the learner; measurements |
 | 5 | presets, pretrained | named configurations; named weights |
-| 6 | conditional | the conditional model, built on all the above |
+| 6 | conditional, study2d | the conditional model, built on all the above |
 | 7 | plots | figures |
 | 8 | runs | run folders |
 | 9 | cli | console scripts |
@@ -24,7 +24,7 @@ from pathlib import Path
 
 FLOORS = [['core'], ['io', 'distributed', 'stored'], ['data'],
           ['photos', 'energy', 'langevin', 'vae', 'batches', 'checkpoint', 'callbacks'],
-          ['train', 'metrics2d', 'metrics'], ['presets', 'pretrained'], ['conditional'], ['plots'], ['runs'], ['cli']]
+          ['train', 'metrics2d', 'metrics'], ['presets', 'pretrained'], ['conditional', 'study2d'], ['plots'], ['runs'], ['cli']]
 FLOOR = {m: i for i, ms in enumerate(FLOORS) for m in ms}
 IMPORT = re.compile(r'^\s*(?:from\s+(?:\.|vmt_nb\.)(\w+)\s+import|import\s+vmt_nb\.(\w+))', re.M)
 
