@@ -9,7 +9,7 @@
 | 4 | train, metrics2d, metrics | the learner; measurements |
 | 5 | presets, pretrained | named configurations; named weights |
 | 6 | conditional, study2d | the conditional model, built on all the above |
-| 7 | plots | figures |
+| 7 | plots, sweep | figures; grids of runs |
 | 8 | runs | run folders |
 | 9 | cli | console scripts |
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 FLOORS = [['core'], ['io', 'distributed', 'stored'], ['data'],
           ['photos', 'energy', 'langevin', 'vae', 'batches', 'checkpoint', 'callbacks'],
-          ['train', 'metrics2d', 'metrics'], ['presets', 'pretrained'], ['conditional', 'study2d'], ['plots'], ['runs'], ['cli']]
+          ['train', 'metrics2d', 'metrics'], ['presets', 'pretrained'], ['conditional', 'study2d'], ['plots', 'sweep'], ['runs'], ['cli']]
 FLOOR = {m: i for i, ms in enumerate(FLOORS) for m in ms}
 IMPORT = re.compile(r'^\s*(?:from\s+(?:\.|vmt_nb\.)(\w+)\s+import|import\s+vmt_nb\.(\w+))', re.M)
 
