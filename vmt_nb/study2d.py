@@ -134,7 +134,7 @@ def run_family(family:dict, # name -> density, e.g. `toy_family()`
             out.append(r)
     return out
 
-# %% ../nbs/07b_study2d.ipynb #698e00bd
+# %% ../nbs/07b_study2d.ipynb #d719f4c2
 def heldout_family():
     "The held-out 2D family: eight random mixtures of 3–40 modes (widths 0.03–0.3), the checkerboard, and unequal rings."
     fam = {f'held{i}': random_mixture(5000 + i, n_modes=(3, 40), std=(0.03, 0.3), box=3.0, sep=2.0, name=f'held{i}')
