@@ -41,13 +41,14 @@ def run_member(dist, # a density of the family
                threads:int=1, # torch threads
                device='cpu', # where to train: the CPU even beside a GPU, since the budget and the protocol are CPU time
                standardize:bool=None, # networks in the data's units (`vmt_nb.presets.toy_nets`); None: the toy preset's choice
+               evaluate=None, # a function of the learner returning a dict of numbers for the curve; default: KL(p_data ‖ π_α) and the energies
                **kwargs): # fields of `VMTConfig` overriding the toy preset
     "Train on `dist` for `budget` CPU seconds with the toy preset's options; the metrics, the learner and final samples."
     torch.set_num_threads(threads)
     cfg, p = toy_cfg(**kwargs), PRESETS['toy']
     if standardize is None: standardize = p.get('standardize', False)
     set_seed(seed)
-    tb, guard = TimeBudgetCB(budget, every, _evaluate(dist)), DivergenceGuardCB()
+    tb, guard = TimeBudgetCB(budget, every, evaluate or _evaluate(dist)), DivergenceGuardCB()
     err = None
     try: learn = fit(**toy_nets(p['hidden'], p['z_dim'], dist if standardize else None), data=dist, n_iters=10**9, method=method, cbs=[tb, guard, *cbs],
                      seed=seed, init_scale=dist.lim, device=device, **cfg)
