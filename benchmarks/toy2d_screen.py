@@ -1,0 +1,67 @@
+"""The screen behind the `toy` preset (`10_toy2d`): one 2D run per call, with options the package does not have as well
+as `VMTConfig` fields (a benchmark, not a test: nothing here asserts). Appends one JSON row to `--out`.
+
+Options beyond `VMTConfig` (each tried in the screen and not kept):
+  sn=1            spectral normalisation of every linear layer of the energy (torch.nn.utils.parametrizations.spectral_norm)
+  anneal=[d0,k0]  step-size annealing within the chain: k0 steps of size d0, then the rest at `delta`
+  affine=1|2      generator and encoder in the data's units (1: with the generator's skip connection, 2: without);
+                  in the package as `vmt_nb.presets.toy_nets(data=...)`
+
+    python benchmarks/toy2d_screen.py mix0 0 60 tag=Y ebm_reg=0.1 beta=4.0 vae_steps=4 lr_ebm=5e-3 --out benchmarks/results/toy2d_screen.jsonl
+"""
+import argparse, ast, json, torch
+from vmt_nb.data import toy_family, toy_density
+from vmt_nb.train import VMTStep
+from vmt_nb.callbacks import Callback
+from vmt_nb.langevin import langevin
+import vmt_nb.study2d as study2d
+
+def value(s):
+    try: return ast.literal_eval(s)
+    except (ValueError, SyntaxError): return s
+
+class AnnealStep(VMTStep):
+    "Algorithm 1 with a chain of k0 steps of size d0, then the rest at the configured δ."
+    def __init__(self, anneal): self.anneal = anneal
+    def revise(self, learn, x_init, n_steps=None, trace=True):
+        d0, k0 = self.anneal
+        kw, k = learn.sampler_kwargs(), learn.cfg.n_steps if n_steps is None else n_steps
+        x1 = langevin(learn.model.energy, x_init, k0, **{**kw, 'delta': d0})
+        return langevin(learn.model.energy, x1, k - k0, trace=trace, **kw)
+
+class Screen(Callback):
+    "Swap in the annealed step and/or spectrally normalise the energy before training."
+    order = -100
+    def __init__(self, sn, anneal): self.sn, self.anneal = sn, anneal
+    def before_fit(self):
+        if self.anneal: self.learn.step = AnnealStep(self.anneal)
+        if self.sn:
+            for m in self.learn.model.energy.modules():
+                if isinstance(m, torch.nn.Linear): torch.nn.utils.parametrizations.spectral_norm(m)
+            self.learn.opt, self.learn.sched = self.learn._optimisers()
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('member'); p.add_argument('seed', type=int); p.add_argument('budget', type=float)
+    p.add_argument('options', nargs='*', metavar='KEY=VALUE'); p.add_argument('--out', required=True)
+    a = p.parse_args()
+    kw = {k: value(v) for k, v in (s.split('=', 1) for s in a.options)}
+    tag, sn, anneal, affine = kw.pop('tag', ''), kw.pop('sn', 0), kw.pop('anneal', None), kw.pop('affine', 0)
+    method = kw.pop('method', 'vmt')
+    fam = toy_family(); dist = fam[a.member] if a.member in fam else toy_density(a.member)
+    if affine == 2:  # standardised networks without the skip connection
+        nets = study2d.toy_nets
+        def no_skip(h, z, data=None):
+            n = nets(h, z, data)
+            if data is not None: n['gen'].skip = False
+            return n
+        study2d.toy_nets = no_skip
+    cbs = [Screen(sn, anneal)] if (sn or anneal) else []
+    r, learn, s = study2d.run_member(dist, a.seed, a.budget, method, every=a.budget / 3, cbs=cbs, standardize=bool(affine), **kw)
+    h = learn.history
+    last = {k: sum(x[k] for x in h[-50:] if k in x) / 50 for k in ('e_obs', 'e_syn', 'recon', 'kl', 'dist', 'grad_norm') if k in h[-1]}
+    row = dict(tag=tag, member=a.member, seed=a.seed, budget=a.budget, method=method, options=kw, sn=sn, anneal=anneal, affine=affine,
+               iters=r['iters'], kl_ebm=r.get('kl_ebm'), flat=r['flat'], kl_gen=r.get('kl_gen'), hat=r.get('hat'), syn=r.get('syn'),
+               restores=r['restores'], error=r['error'], curve=[c.get('kl_ebm') for c in r['curve']], last=last)
+    with open(a.out, 'a') as f: f.write(json.dumps(row) + '\n')
+    print(json.dumps({k: row[k] for k in ('tag', 'member', 'seed', 'iters', 'kl_ebm', 'kl_gen', 'hat', 'syn')}))
