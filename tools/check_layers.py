@@ -16,8 +16,9 @@
     python tools/check_layers.py          # the import graph, floor by floor; exit 1 for an arrow to the same or a higher floor
 
 It reads the import lines of vmt_nb/*.py (`from .x import`, `from vmt_nb.x import`, `import vmt_nb.x`, inside functions
-too) as text; a module that is not in the table is an error too. `import vmt_nb` (the package itself, for its path) and
-`core.build_net`'s import of a registered network's module by name are not arrows between modules.
+too) as text; a module that is not in the table is an error too, and so is a table that differs from `FLOORS`.
+`import vmt_nb` (the package itself, for its path) and `core.build_net`'s import of a registered network's module by
+name are not arrows between modules.
 """
 import re, sys
 from pathlib import Path
@@ -32,9 +33,14 @@ def imports(path):
     "The modules of the package that the module at `path` imports."
     return sorted({a or b for a, b in IMPORT.findall(path.read_text())})
 
+def doc_floors(doc=__doc__):
+    "The floors as the table of this file's docstring lists them."
+    return [[m.strip() for m in ms.split(',')] for ms in re.findall(r'^\| \d+ \| ([^|]+) \|', doc, re.M)]
+
 def main(pkg=Path(__file__).resolve().parent.parent/'vmt_nb'):
     mods = sorted(p.stem for p in pkg.glob('*.py') if not p.stem.startswith('_'))
     bad = [f"{m} is on no floor" for m in mods if m not in FLOOR]
+    if doc_floors() != FLOORS: bad.append("the table of floors at the top of tools/check_layers.py differs from FLOORS: update it")
     for i, ms in enumerate(FLOORS):
         for m in ms:
             if m not in mods: bad.append(f"{m} is on floor {i} but not in the package"); continue

@@ -7,20 +7,21 @@ __all__ = ['TOY_NET_OPTIONS', 'IMAGE_NET_OPTIONS', 'CLASSIFIED', 'CLOCKS', 'RUNN
            'append_row', 'claim', 'preset_with', 'run_toy', 'run_image', 'sweep', 'metric', 'options_of', 'summarize',
            'plot_heatmap', 'plot_line', 'plot_sweep', 'sweep_parser', 'sweep_main']
 
-# %% ../nbs/07c_sweep.ipynb #cc7a8054
-import argparse, ast, fcntl, hashlib, itertools, json, math, os, socket, sys, time
+# %% ../nbs/07c_sweep.ipynb #f67961c5
+import argparse, ast, fcntl, functools, hashlib, itertools, json, math, os, socket, sys, time
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 import torch
 from .core import *
 from .data import TOY_DENSITIES, toy_density, toy_family
-from .train import fit, VMTConfig, TimeBudgetCB, DivergenceGuardCB, DivergenceError
+from .callbacks import TimeBudgetCB, DivergenceGuardCB, DivergenceError
+from .train import fit, VMTConfig
 from .metrics import classifier_metrics
 from .presets import PRESETS, build, toy_cfg
-from .study2d import run_member
+from .study2d import run_member, heldout_family
 
-# %% ../nbs/07c_sweep.ipynb #aae52924
+# %% ../nbs/07c_sweep.ipynb #25aa18b1
 def _canon(v): return json.dumps(v, sort_keys=True)
 
 def grid_cells(grid:dict, # option -> list of values, e.g. dict(n_steps=[5, 10], delta=[0.5, 1.0]); {} for seeds only
@@ -39,7 +40,7 @@ def cell_key(spec:dict, # what every cell of the sweep shares: the runner's name
     "A stable name of one run: the first 16 hex digits of the SHA-1 of `spec` and `cell` as sorted JSON."
     return hashlib.sha1(_canon(dict(spec=spec, cell=cell)).encode()).hexdigest()[:16]
 
-# %% ../nbs/07c_sweep.ipynb #ffa4dd63
+# %% ../nbs/07c_sweep.ipynb #22579ca4
 def read_rows(path): # a results table (JSON lines); it need not exist
     "The whole rows of the table: a last line without its newline (a write cut short) is left out."
     p = Path(path)
@@ -75,7 +76,7 @@ def append_row(path, # the results table (JSON lines); created with its folder i
         _cut_partial(f)
         f.write(line); f.flush(); os.fsync(f.fileno())
 
-# %% ../nbs/07c_sweep.ipynb #d753837d
+# %% ../nbs/07c_sweep.ipynb #ec8b7488
 @contextmanager
 def claim(folder, # the folder of the lock files
           key:str, # the cell's `cell_key`
@@ -87,8 +88,8 @@ def claim(folder, # the folder of the lock files
         except BlockingIOError: yield False; return
         yield True
 
-# %% ../nbs/07c_sweep.ipynb #3673fba2
-TOY_NET_OPTIONS = ('hidden', 'z_dim')   # options of the toy networks (`toy_nets`), beside the fields of `VMTConfig`
+# %% ../nbs/07c_sweep.ipynb #23039818
+TOY_NET_OPTIONS = ('hidden', 'z_dim', 'standardize')   # options of the toy networks (`toy_nets`; standardize: in the data's units), beside the fields of `VMTConfig`
 IMAGE_NET_OPTIONS = ('width', 'z_dim', 'init', 'gen_up', 'enc_dropout')   # options of the image networks (`build`)
 CLASSIFIED = ('mnist', 'fashion_mnist')   # the image data sets with a metric classifier (`vmt_nb.metrics`)
 CLOCKS = {'cpu': time.process_time, 'wall': time.perf_counter}
@@ -109,18 +110,20 @@ def _split(options, nets):
     if bad: raise ValueError(f"unknown option {bad[0]!r}: options are the fields of VMTConfig and the network options {', '.join(nets)}")
     return {k: v for k, v in options.items() if k in nets}, {k: v for k, v in options.items() if k not in nets}
 
+@functools.lru_cache(maxsize=1)
+def _families(): return {**toy_family(), **heldout_family()}
+
 def _density(data):
-    "A named 2D density (`TOY_DENSITIES`) or a member of `toy_family()` (mix0, mix1, ...)."
+    "A named 2D density (`TOY_DENSITIES`), or a member of `toy_family()` (mix0, ...) or of `heldout_family()` (held0, ..., rings_unequal)."
     if data in TOY_DENSITIES: return toy_density(data)
-    fam = toy_family()
-    if data not in fam: raise ValueError(f"unknown 2D density {data!r}: {', '.join(fam)}")
-    return fam[data]
+    if data not in _families(): raise ValueError(f"unknown 2D density {data!r}: {', '.join(dict.fromkeys([*TOY_DENSITIES, *_families()]))}")
+    return _families()[data]
 
 def _guard_events(learn): return next((c.events for c in learn.cbs if isinstance(c, DivergenceGuardCB)), [])
 
-# %% ../nbs/07c_sweep.ipynb #228b0feb
+# %% ../nbs/07c_sweep.ipynb #cc751833
 def run_toy(seed:int=0, # seed of the networks, data and chains
-            data:str='ring8', # a 2D density: ring8, grid25, rings, checkerboard, ... or a member of `toy_family()` (mix0, ...)
+            data:str='ring8', # a 2D density: ring8, grid25, rings, checkerboard, pinwheel, or a member of `toy_family()` (mix0, ...) or `heldout_family()` (held0, ...)
             budget:float=30., # seconds of process CPU time for training (one thread)
             method:str='vmt', # 'vmt', 'short_run', 'coop' or 'vae'
             n_samples:int=2000, # samples of x̂ and x̃ scored by `nearness`
@@ -147,7 +150,7 @@ def _toy_line(r):
 
 run_toy.check, run_toy.line = _check_toy, _toy_line
 
-# %% ../nbs/07c_sweep.ipynb #4dc399ec
+# %% ../nbs/07c_sweep.ipynb #280d5cc1
 def _span(history, k):
     "[min, max] of the statistic `k` over a run's history, or None if it was never recorded."
     v = [h[k] for h in history if k in h]
@@ -211,7 +214,7 @@ def _image_line(r):
 run_image.check, run_image.line, run_image.local = _check_image, _image_line, ('root', 'cache')   # `local`: where things are, not what runs
 RUNNERS = dict(toy=run_toy, image=run_image)   # the runners of `python -m vmt_nb.sweep --runner`
 
-# %% ../nbs/07c_sweep.ipynb #4ab4b4f0
+# %% ../nbs/07c_sweep.ipynb #20af1d61
 def _lock_dir(path): path = Path(path); return path.with_name(f'.{path.name}.locks')
 
 def _shard(shard):
@@ -234,7 +237,7 @@ def _anyway(): yield True
 
 def _cell_name(c): return ' '.join(f'{k}={v}' for k, v in c.items())
 
-# %% ../nbs/07c_sweep.ipynb #30180397
+# %% ../nbs/07c_sweep.ipynb #257c8981
 def sweep(run, # a runner: `run_toy`, `run_image`, or a function of the cell's options and `seed` returning a dict JSON holds
           grid:dict, # option -> list of values (`grid_cells`)
           seeds=(0,), # a run per seed in each combination of options
@@ -274,7 +277,7 @@ def sweep(run, # a runner: `run_toy`, `run_image`, or a function of the cell's o
     if log and missing: log(f"{missing} of the {len(cells)} runs are still running in other processes")
     return [rows[k] for k in keys if k in rows]
 
-# %% ../nbs/07c_sweep.ipynb #b7331f16
+# %% ../nbs/07c_sweep.ipynb #1ad1ffa8
 def metric(row:dict, # a row of a results table
            name:str): # a number of the row, dotted for nested ones: 'kl_ebm', 'syn.near', 'x_syn.fd'
     "The number `name` of `row` (None where the run has none, e.g. x̃ of a VAE)."
@@ -300,7 +303,7 @@ def summarize(rows, # rows of one sweep (`sweep`, `read_rows`)
                         mean=sum(v) / len(v) if v else None, lo=min(v, default=None), hi=max(v, default=None)))
     return out
 
-# %% ../nbs/07c_sweep.ipynb #cad5ee25
+# %% ../nbs/07c_sweep.ipynb #ae161116
 def _ticks(summary, k): return list(dict.fromkeys(_canon(s[k]) for s in summary))
 
 def plot_heatmap(rows, # rows of a sweep over two options
@@ -367,7 +370,7 @@ def plot_sweep(rows, # rows of a sweep over one or two options
     if path is not None: ax.figure.tight_layout(); ax.figure.savefig(path, dpi=100)
     return ax
 
-# %% ../nbs/07c_sweep.ipynb #c5c29dd9
+# %% ../nbs/07c_sweep.ipynb #abb3184d
 def _literal(s):
     "A Python literal (a number, list, tuple, None, True), else the string itself; never evaluated as code."
     try: return ast.literal_eval(s)
