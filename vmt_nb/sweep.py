@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TOY_NET_OPTIONS', 'IMAGE_NET_OPTIONS', 'CLASSIFIED', 'CLOCKS', 'RUNNERS', 'grid_cells', 'cell_key', 'read_rows',
-           'append_row', 'claim', 'preset_with', 'run_toy', 'run_image', 'sweep', 'metric', 'options_of', 'summarize',
-           'plot_heatmap', 'plot_line', 'plot_sweep', 'sweep_parser', 'sweep_main']
+           'append_row', 'claim', 'preset_with', 'run_toy', 'run_image', 'sweep_spec', 'sweep', 'metric', 'options_of',
+           'summarize', 'plot_heatmap', 'plot_line', 'plot_sweep', 'sweep_parser', 'sweep_main']
 
 # %% ../nbs/07c_sweep.ipynb #f67961c5
 import argparse, ast, fcntl, functools, hashlib, itertools, json, math, os, socket, sys, time
@@ -148,7 +148,7 @@ def _toy_line(r):
     return (f"{r['iters']} its, KL(p_data‖π) {f('kl_ebm')} (flat {r['flat']:.2f}), KL(p_data‖p_θ) {f('kl_gen')}, near x̂ {near('hat')} "
             f"x̃ {near('syn')}, {len(r['guard_events'])} guard events{' DIVERGED' if r['diverged'] else ''}")
 
-run_toy.check, run_toy.line = _check_toy, _toy_line
+run_toy.check, run_toy.line, run_toy.base = _check_toy, _toy_line, lambda **fixed: PRESETS['toy']
 
 # %% ../nbs/07c_sweep.ipynb #280d5cc1
 def _span(history, k):
@@ -211,7 +211,8 @@ def _image_line(r):
     fd = lambda k: f"{r[k]['fd']:.3g}" if k in r else '—'
     return f"{r['iters']} its, FD x̂ {fd('x_init')} x̃ {fd('x_syn')}, {len(r['guard_events'])} guard events{' DIVERGED' if r['diverged'] else ''}"
 
-run_image.check, run_image.line, run_image.local = _check_image, _image_line, ('root', 'cache')   # `local`: where things are, not what runs
+run_image.check, run_image.line, run_image.local = _check_image, _image_line, ('root', 'cache')
+run_image.base = lambda preset='mnist_cpu', **fixed: PRESETS[preset]   # `local`: where things are, not what runs
 RUNNERS = dict(toy=run_toy, image=run_image)   # the runners of `python -m vmt_nb.sweep --runner`
 
 # %% ../nbs/07c_sweep.ipynb #20af1d61
@@ -238,6 +239,14 @@ def _anyway(): yield True
 def _cell_name(c): return ' '.join(f'{k}={v}' for k, v in c.items())
 
 # %% ../nbs/07c_sweep.ipynb #257c8981
+def sweep_spec(run, # a runner (`sweep`)
+               fixed:dict): # its fixed arguments
+    "What names a sweep's runs besides the cell: the runner, its fixed arguments (not those saying where things are), and the preset the runner starts from (`run.base`), so that a changed preset never reuses old rows."
+    local = getattr(run, 'local', ())   # arguments that say where things are (a data root): not part of a run's name
+    spec = dict(runner=getattr(run, '__name__', str(run)), **{k: v for k, v in fixed.items() if k not in local})
+    if hasattr(run, 'base'): spec['_preset'] = json.loads(_canon(run.base(**fixed)))
+    return spec
+
 def sweep(run, # a runner: `run_toy`, `run_image`, or a function of the cell's options and `seed` returning a dict JSON holds
           grid:dict, # option -> list of values (`grid_cells`)
           seeds=(0,), # a run per seed in each combination of options
@@ -250,8 +259,7 @@ def sweep(run, # a runner: `run_toy`, `run_image`, or a function of the cell's o
     "Run `run` on every cell of `grid` × `seeds` that the table at `path` lacks, each under a lock, adding its row as it ends; the rows of all the cells, in grid order."
     if set(grid) & set(fixed): raise ValueError(f"{sorted(set(grid) & set(fixed))[0]!r} is both a grid option and a fixed argument")
     i, n = _shard(shard)
-    local = getattr(run, 'local', ())   # arguments that say where things are (a data root): not part of a run's name
-    cells, spec = grid_cells(grid, seeds)[i::n], dict(runner=getattr(run, '__name__', str(run)), **{k: v for k, v in fixed.items() if k not in local})
+    cells, spec = grid_cells(grid, seeds)[i::n], sweep_spec(run, fixed)
     for c in cells:
         if hasattr(run, 'check'): run.check(**fixed, **c)   # a typo in the grid fails here, not after hours of runs
     keys = [cell_key(spec, c) for c in cells]
