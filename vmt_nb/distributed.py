@@ -8,6 +8,7 @@ __all__ = ['rank_world', 'is_main', 'check_divisible', 'global_rows', 'global_li
 
 # %% ../nbs/05a_distributed.ipynb #1791f1c0
 import atexit, os
+from datetime import timedelta
 import torch
 import torch.distributed as dist
 from .core import *
@@ -115,7 +116,13 @@ def launched():
     return int(os.environ.get('WORLD_SIZE', '1')) > 1
 
 def _leave():
-    if dist.is_initialized(): dist.destroy_process_group()
+    "At exit: wait (a minute at most) until every process is leaving, then leave the group. A process that left while rank 0 still wrote its files aborted now and then (gloo: 'terminate called without an active exception', 1 run in 4 here)."
+    if not dist.is_initialized(): return
+    try:
+        if dist.get_backend() == 'gloo': dist.monitored_barrier(timeout=timedelta(seconds=60))
+        else: dist.barrier()
+    except Exception: pass   # another process has already gone: leave anyway
+    dist.destroy_process_group()
 
 def setup(device=None): # a device (or its name); None: CUDA if available, else the CPU
     "This process's device; under torchrun also the process group (joined once) and the GPU of LOCAL_RANK."
