@@ -7,13 +7,10 @@ that the notebook reads (runs already there are skipped). One thread per run: st
     python benchmarks/toy2d_eval.py --family heldout --seeds 10 11 12 --method vmt --out nbs/results/toy2d_heldout.json
     python benchmarks/toy2d_eval.py --family tuning --seeds 0 --members ring8 mix0 --set ebm_reg=0.2 --label old --out ...
 """
-import argparse, ast, json
+import argparse
 from vmt_nb.data import toy_family
 from vmt_nb.study2d import run_family, heldout_family
-
-def value(s):
-    try: return ast.literal_eval(s)
-    except (ValueError, SyntaxError): return s
+from _common import value, overrides
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -28,6 +25,6 @@ if __name__ == '__main__':
     a = p.parse_args()
     fam = toy_family() if a.family == 'tuning' else heldout_family()
     if a.members: fam = {k: fam[k] for k in a.members}
-    kw = {k: value(v) for k, v in (s.split('=', 1) for s in a.set)}
+    kw = overrides(a.set)
     run_family(fam, a.seeds, a.budget, a.out, method=a.method, label=a.label, standardize=a.standardize,
                view_seed=a.seeds[0] if a.view_seed is None else a.view_seed, **kw)

@@ -9,16 +9,13 @@ Options beyond `VMTConfig` (each tried in the screen and not kept):
 
     python benchmarks/toy2d_screen.py mix0 0 60 tag=Y ebm_reg=0.1 beta=4.0 vae_steps=4 lr_ebm=5e-3 --out benchmarks/results/toy2d_screen.jsonl
 """
-import argparse, ast, json, torch
+import argparse, json, torch
 from vmt_nb.data import toy_family, toy_density
 from vmt_nb.train import VMTStep
 from vmt_nb.callbacks import Callback
 from vmt_nb.langevin import langevin
 import vmt_nb.study2d as study2d
-
-def value(s):
-    try: return ast.literal_eval(s)
-    except (ValueError, SyntaxError): return s
+from _common import overrides
 
 class AnnealStep(VMTStep):
     "Algorithm 1 with a chain of k0 steps of size d0, then the rest at the configured δ."
@@ -45,7 +42,7 @@ if __name__ == '__main__':
     p.add_argument('member'); p.add_argument('seed', type=int); p.add_argument('budget', type=float)
     p.add_argument('options', nargs='*', metavar='KEY=VALUE'); p.add_argument('--out', required=True)
     a = p.parse_args()
-    kw = {k: value(v) for k, v in (s.split('=', 1) for s in a.options)}
+    kw = overrides(a.options)
     tag, sn, anneal, affine = kw.pop('tag', ''), kw.pop('sn', 0), kw.pop('anneal', None), kw.pop('affine', 0)
     method = kw.pop('method', 'vmt')
     fam = toy_family(); dist = fam[a.member] if a.member in fam else toy_density(a.member)
