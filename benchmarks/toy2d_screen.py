@@ -4,6 +4,10 @@ as `VMTConfig` fields (a benchmark, not a test: nothing here asserts). Appends o
 Options beyond `VMTConfig` (each tried in the screen and not kept):
   sn=1            spectral normalisation of every linear layer of the energy (torch.nn.utils.parametrizations.spectral_norm)
   anneal=[d0,k0]  step-size annealing within the chain: k0 steps of size d0, then the rest at `delta`
+  persist=[f,B,r] a fraction f of the chains from a persistent buffer of B chains (uniform noise at first; a chain taken
+                  from it restarts from noise with probability r), written back after the revision (Du & Mordatch 2019)
+  gate=q          with `restart`: a restarted chain also teaches the VAE when its x̃'s energy is at most the q-quantile of
+                  the energies of the x̃ from proposals
   affine=1|2      generator and encoder in the data's units (1: with the generator's skip connection, 2: without);
                   in the package as `vmt_nb.presets.toy_nets(data=...)`
 
@@ -26,12 +30,45 @@ class AnnealStep(VMTStep):
         x1 = langevin(learn.model.energy, x_init, k0, **{**kw, 'delta': d0})
         return langevin(learn.model.energy, x1, k - k0, trace=trace, **kw)
 
+class PersistStep(VMTStep):
+    "Algorithm 1 with a fraction of the chains taken from a persistent buffer and written back after their revision."
+    def __init__(self, persist): (self.frac, self.size, self.reset), self.buf = persist, None
+    def start(self, learn, n):
+        m = int(self.frac * n)
+        if self.buf is None: self.buf = self.uniform(learn, int(self.size))
+        self.idx = torch.randint(len(self.buf), (m,), device=learn.device)
+        x = self.buf[self.idx].clone()
+        fresh = torch.rand(m, device=learn.device) < self.reset
+        x[fresh] = self.uniform(learn, int(fresh.sum()))
+        return torch.cat([self.propose(learn, n - m), x])
+    def __call__(self, learn, x_obs):
+        out = super().__call__(learn, x_obs)
+        if len(self.idx) and torch.isfinite(learn.x_syn).all(): self.buf[self.idx] = learn.x_syn[-len(self.idx):].detach()
+        return out
+
+class GateStep(VMTStep):
+    "`restart`, with the restarted chains whose x̃ is as low in energy as the proposals' (quantile q) teaching the VAE too."
+    def __init__(self, q): self.q = q
+    def __call__(self, learn, x_obs):
+        with torch.no_grad(): learn.x_init = self.start(learn, learn.chains)
+        learn.x_syn, tr = self.revise(learn, learn.x_init)
+        learn.callback('after_langevin')
+        if (bad := self.diverged(learn)): return bad
+        k = self.n_proposed(learn, len(learn.x_syn))
+        with torch.no_grad(): e = learn.model.energy(learn.x_syn)
+        keep = torch.cat([torch.ones(k, dtype=torch.bool), e[k:] <= torch.quantile(e[:k], self.q)])
+        stats = self.ebm_update(learn, x_obs, learn.x_syn)
+        stats.update(self.vae_update(learn, learn.x_syn[keep]))
+        return {**stats, 'gated': (~keep).float().sum() / max(len(e) - k, 1), **self.langevin_stats(learn.x_init, learn.x_syn, tr)}
+
 class Screen(Callback):
     "Swap in the annealed step and/or spectrally normalise the energy before training."
     order = -100
-    def __init__(self, sn, anneal): self.sn, self.anneal = sn, anneal
+    def __init__(self, sn, anneal, persist=None, gate=None): self.sn, self.anneal, self.persist, self.gate = sn, anneal, persist, gate
     def before_fit(self):
         if self.anneal: self.learn.step = AnnealStep(self.anneal)
+        if self.persist: self.learn.step = PersistStep(self.persist)
+        if self.gate is not None: self.learn.step = GateStep(self.gate)
         if self.sn:
             for m in self.learn.model.energy.modules():
                 if isinstance(m, torch.nn.Linear): torch.nn.utils.parametrizations.spectral_norm(m)
@@ -44,6 +81,7 @@ if __name__ == '__main__':
     a = p.parse_args()
     kw = overrides(a.options)
     tag, sn, anneal, affine = kw.pop('tag', ''), kw.pop('sn', 0), kw.pop('anneal', None), kw.pop('affine', 0)
+    persist, gate = kw.pop('persist', None), kw.pop('gate', None)
     method = kw.pop('method', 'vmt')
     fam = toy_family(); dist = fam[a.member] if a.member in fam else toy_density(a.member)
     if affine == 2:  # standardised networks without the skip connection
@@ -53,11 +91,11 @@ if __name__ == '__main__':
             if data is not None: n['gen'].skip = False
             return n
         study2d.toy_nets = no_skip
-    cbs = [Screen(sn, anneal)] if (sn or anneal) else []
+    cbs = [Screen(sn, anneal, persist, gate)] if (sn or anneal or persist or gate is not None) else []
     r, learn, s = study2d.run_member(dist, a.seed, a.budget, method, every=a.budget / 3, cbs=cbs, standardize=bool(affine), **kw)
     h = learn.history
-    last = {k: sum(x[k] for x in h[-50:] if k in x) / 50 for k in ('e_obs', 'e_syn', 'recon', 'kl', 'dist', 'grad_norm') if k in h[-1]}
-    row = dict(tag=tag, member=a.member, seed=a.seed, budget=a.budget, method=method, options=kw, sn=sn, anneal=anneal, affine=affine,
+    last = {k: sum(x[k] for x in h[-50:] if k in x) / 50 for k in ('e_obs', 'e_syn', 'recon', 'kl', 'dist', 'grad_norm', 'gated') if k in h[-1]}
+    row = dict(tag=tag, member=a.member, seed=a.seed, budget=a.budget, method=method, options=kw, sn=sn, anneal=anneal, persist=persist, gate=gate, affine=affine,
                iters=r['iters'], kl_ebm=r.get('kl_ebm'), flat=r['flat'], kl_gen=r.get('kl_gen'), hat=r.get('hat'), syn=r.get('syn'),
                restores=r['restores'], error=r['error'], curve=[c.get('kl_ebm') for c in r['curve']], last=last)
     with open(a.out, 'a') as f: f.write(json.dumps(row) + '\n')

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'FP16_SCALE', 'NETS', 'MOVED_NETS', 'default_device', 'model_device', 'set_seed', 'native_bf16',
-           'resolve_precision', 'autocast', 'check_positive', 'check_nonneg', 'check_finite', 'check_shape',
+           'resolve_precision', 'autocast', 'machine', 'check_positive', 'check_nonneg', 'check_finite', 'check_shape',
            'check_multiple', 'rebuildable', 'net_spec', 'current_spec', 'build_net', 'to_pm1', 'from_pm1', 'image_grid',
            'show_images']
 
@@ -67,6 +67,19 @@ def autocast(precision:str, # 'fp32', 'bf16' or 'fp16' (resolve 'auto' first)
     if precision not in PRECISIONS[:3]: raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}")
     dtype = _AMP_DTYPES.get(precision)
     return torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype is not None)
+
+# %% ../nbs/00_core.ipynb #d676e713
+def machine(device=None): # where a run trains: a device, its name, or None for `default_device`
+    "What a timing depends on, to record beside it: the device, the CPU model (lscpu's, else `platform.processor()`), torch's CPU threads and the GPU's name."
+    import platform, subprocess
+    device, cpu = default_device(device), platform.processor()
+    if platform.system() == 'Linux':
+        try: out = subprocess.run(['lscpu'], capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.SubprocessError): out = ''
+        cpu = next((l.split(':', 1)[1].strip() for l in out.splitlines() if l.startswith('Model name')), cpu)
+    out = dict(device=str(device), cpu=cpu, threads=torch.get_num_threads())
+    if device.type == 'cuda': out['gpu'] = torch.cuda.get_device_name(device)
+    return out
 
 # %% ../nbs/00_core.ipynb #1315b6e7
 def check_positive(name:str, # the argument's name, used in the message

@@ -18,7 +18,7 @@ from .train import VMTConfig
 
 # %% ../nbs/07_presets.ipynb #96bc9113
 _TOY_CFG = dict(batch_size=256, n_chains=256, n_steps=20, delta=0.1, beta=4.0, sigma=0.1, ebm_reg=0.1, lr_ebm=5e-3, lr_vae=1e-3,
-                vae_steps=4)
+                vae_steps=4, restart=0.25)
 _CPU_CFG = dict(batch_size=64, n_chains=64, n_steps=15, delta=1.0, langevin='official', ref_sigma=8.0, beta=3.0,
                 lr_ebm=1e-3, lr_vae=1e-3, clamp=(-1., 1.))
 _PAPER_28 = dict(batch_size=400, n_chains=400, n_steps=50, delta=0.001, langevin='official', beta=3.0, lr_ebm=0.009,
@@ -66,7 +66,8 @@ def build(data:str, # a toy density (`ring8`, ...) or an image data set (`mnist`
     if data in TOY_DENSITIES:
         if p['kind'] != 'toy': raise ValueError(f"preset {preset!r} is for images; for the 2D density {data!r} use 'toy' or 'toy_long'")
         dist = toy_density(data)
-        return toy_nets(p['hidden'], p['z_dim'], dist if p.get('standardize') else None), dist, dict(p['cfg']), p['iters']
+        cfg = dict(p['cfg'], init_scale=float(dist.lim))   # uniform chain starts (short-run, `restart`) cover the density's box
+        return toy_nets(p['hidden'], p['z_dim'], dist if p.get('standardize') else None), dist, cfg, p['iters']
     if data in IMAGE_DATA:
         if p['kind'] != 'image': raise ValueError(f"preset {preset!r} is for 2D densities; for images use mnist_cpu, cifar10_cpu, mnist, fashion_mnist or cifar10")
         x = image_tensor(data, root, train=True, n=p.get('n'), download=download) if load else None

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CLASSIFIED', 'check_device', 'check_out_dir', 'toy_metrics', 'image_metrics', 'train', 'train_config', 'load_run',
-           'sample_run', 'evaluate', 'evaluate_run', 'run_or_load', 'run_or_pretrained', 'train_cond',
+           'sample_run', 'evaluate', 'evaluate_run', 'trained_on', 'run_or_load', 'run_or_pretrained', 'train_cond',
            'complete_photos']
 
 # %% ../nbs/09a_runs.ipynb #e414505b
@@ -101,7 +101,7 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
     learn = fit(**nets, data=x, n_iters=iters or n_iters, cfg=cfg, ckpt=ck, ckpt_every=ckpt_every,
                 resume=ck if resume else None, progress=progress, device=device, time_limit=minutes and minutes * 60)
     if not is_main(): return None  # rank 0 alone evaluates and writes; the others are done
-    metrics = dict(run, iters=learn.iter, seconds=time.time() - t0, precision=learn.precision, config=vars(learn.cfg))
+    metrics = dict(run, iters=learn.iter, seconds=time.time() - t0, machine=machine(learn.device), precision=learn.precision, config=vars(learn.cfg))
     if data in TOY_DENSITIES:
         final, s = toy_metrics(learn, x)
         plot_toy(learn, x, s, out/'samples.png')
@@ -200,6 +200,13 @@ def evaluate_run(run_dir, # an output folder of `vmt_nb_train`
         meta['eval'] = dict(m, seed=seed, iters=learn.iter)
         write_json(meta, Path(run_dir)/'metrics.json')
     return m
+
+# %% ../nbs/09a_runs.ipynb #1ee4975d
+def trained_on(meta:dict): # a run's metrics (metrics.json, or a pretrained file's)
+    "Where a run trained, from its metrics: e.g. 'cpu (AMD EPYC, 1 CPU thread)'; 'an unrecorded machine' for a run that did not record it."
+    m = meta.get('machine')
+    if not m: return 'an unrecorded machine'
+    return f"{m['device']} ({m.get('gpu') or m['cpu']}, {m['threads']} CPU thread{'s' * (m['threads'] != 1)})"
 
 # %% ../nbs/09a_runs.ipynb #9cb5a31a
 def run_or_load(data:str, # an image data set: 'mnist', 'fashion_mnist', 'cifar10'

@@ -100,8 +100,9 @@ def run_line(r:dict): # a result of `run_member`
 
 def _same_run(r, member, seed, method, budget, cfg, label, standardize):
     "Whether the stored run `r` is the run asked for (same member, seed, method, budget, label, networks and effective options)."
+    unused = {} if method == 'vmt' else dict(restart=0.0)   # restarts are an option of VMT's step alone
     return ((r['member'], r['seed'], r['method'], r['budget'], r.get('label'), r.get('standardize', False))
-            == (member, seed, method, budget, label, standardize) and VMTConfig(**r['config']) == VMTConfig(**cfg))
+            == (member, seed, method, budget, label, standardize) and VMTConfig(**{**r['config'], **unused}) == VMTConfig(**{**cfg, **unused}))
 
 def run_family(family:dict, # name -> density, e.g. `toy_family()`
                seeds=(0, 1, 2), # a run per seed and member

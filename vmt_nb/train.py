@@ -52,6 +52,7 @@ class VMTConfig:
     noise_sigma:float=None    # 'paper' Langevin: the noise's scale instead of δ (a colder chain, as short-run EBMs use)
     clamp:tuple=None          # (lo, hi) to clamp Langevin samples to after each step, e.g. (-1, 1) for images
     init_scale:float=1.0      # short_run: chains start uniform in [-init_scale, init_scale]
+    restart:float=0.0         # vmt: the fraction of chains that start from init_scale's uniform noise, not x̂ (they teach the EBM only); 0: the paper
     beta:float=1.0            # weight of KL(q(z|x̃) ‖ N(0, I)) in the VAE loss (the code's `weight_latent_loss`)
     sigma:float=2**-0.5       # observation σ of the generator; σ² = ½ is the authors' plain sum of squares
     ebm_reg:float=0.0         # weight of the energy-magnitude penalty (E(x_obs)² + E(x̃)²), 0 as in the paper
@@ -77,6 +78,7 @@ class VMTConfig:
             raise ValueError(f"n_steps must be a non-negative integer, got {self.n_steps!r}")
         for k in ('delta', 'sigma', 'lr_ebm', 'lr_vae', 'lr_decay', 'init_scale'): check_positive(k, getattr(self, k))
         for k in ('beta', 'ebm_reg', 'data_noise', 'seed'): check_nonneg(k, getattr(self, k))
+        if not 0 <= self.restart < 1: raise ValueError(f"restart must be a fraction in [0, 1), got {self.restart!r}")
         if self.ref_sigma is not None: check_positive('ref_sigma', self.ref_sigma)
         if self.noise_sigma is not None: check_positive('noise_sigma', self.noise_sigma)
         if self.lr_decay_vae is not None: check_positive('lr_decay_vae', self.lr_decay_vae)
@@ -110,6 +112,13 @@ class TrainStep:
         "Ancestral samples x̂ = g(ẑ), ẑ ~ N(0, I) (Eq. 6(i))."
         gen = learn.model.gen
         return gen(local_rows(torch.randn(global_rows(n), gen.z_dim, device=learn.device)))  # W processes: one draw, sliced
+
+    def uniform(self,
+                learn, # the `Learner` (its options, event shape and device)
+                n:int): # number of starting points (of this process)
+        "Uniform noise on [-init_scale, init_scale]^D: the short-run EBM's chain starts."
+        u = local_rows(torch.rand(global_rows(n), *learn.event_shape, device=learn.device))  # W processes: one draw, sliced
+        return ((u * 2 - 1) * learn.cfg.init_scale).contiguous(memory_format=learn.fmt)
 
     def revise(self,
                learn, # the `Learner` (its energy and sampler options)
@@ -158,13 +167,22 @@ class VMTStep(TrainStep):
     "Algorithm 1: propose with the VAE, revise by Langevin, one EBM step, one VAE step on the same x̃."
     needs = ('energy', 'gen', 'enc')
     def __call__(self, learn, x_obs):
-        with torch.no_grad(): learn.x_init = self.propose(learn, learn.chains)          # step 1, Eq. (6)(i)
+        with torch.no_grad(): learn.x_init = self.start(learn, learn.chains)            # step 1, Eq. (6)(i)
         learn.x_syn, tr = self.revise(learn, learn.x_init)                              # step 2, Eq. (6)(ii)
         learn.callback('after_langevin')
         if (bad := self.diverged(learn)): return bad
         stats = self.ebm_update(learn, x_obs, learn.x_syn)                              # step 3, Eq. (7)
-        stats.update(self.vae_update(learn, learn.x_syn))                               # step 4, Eq. (9)
+        stats.update(self.vae_update(learn, learn.x_syn[:self.n_proposed(learn, len(learn.x_syn))]))  # step 4, Eq. (9)
         return {**stats, **self.langevin_stats(learn.x_init, learn.x_syn, tr)}
+
+    def n_proposed(self, learn, n): return n - int(learn.cfg.restart * n)  # the chains that start at x̂
+
+    def start(self,
+              learn, # the `Learner`
+              n:int): # number of chains (of this process)
+        "The chains' starts: the proposals x̂ (Eq. 6(i)); with `cfg.restart` > 0, the last ⌊restart·n⌋ of them uniform noise instead."
+        k = self.n_proposed(learn, n)
+        return self.propose(learn, n) if k == n else torch.cat([self.propose(learn, k), self.uniform(learn, n - k)])
 
 class ShortRunStep(TrainStep):
     "Short-run EBM (Nijkamp et al. 2019): Langevin from uniform noise, EBM step only."
@@ -172,9 +190,8 @@ class ShortRunStep(TrainStep):
     def propose(self,
                 learn, # the `Learner` (its options, event shape and device)
                 n:int): # number of starting points (of this process)
-        "Uniform noise on [-init_scale, init_scale]^D."
-        u = local_rows(torch.rand(global_rows(n), *learn.event_shape, device=learn.device))  # W processes: one draw, sliced
-        return ((u * 2 - 1) * learn.cfg.init_scale).contiguous(memory_format=learn.fmt)
+        "Uniform noise on [-init_scale, init_scale]^D (`TrainStep.uniform`)."
+        return self.uniform(learn, n)
     def __call__(self, learn, x_obs):
         learn.x_init = self.propose(learn, learn.chains)
         learn.x_syn, tr = self.revise(learn, learn.x_init)
