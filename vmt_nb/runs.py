@@ -201,7 +201,7 @@ def evaluate_run(run_dir, # an output folder of `vmt_nb_train`
         write_json(meta, Path(run_dir)/'metrics.json')
     return m
 
-# %% ../nbs/09a_runs.ipynb #1ee4975d
+# %% ../nbs/09a_runs.ipynb #ca1d37a4
 def trained_on(meta:dict): # a run's metrics (metrics.json, or a pretrained file's)
     "Where a run trained, from its metrics: e.g. 'cpu (AMD EPYC, 1 CPU thread)'; 'an unrecorded machine' for a run that did not record it."
     m = meta.get('machine')
