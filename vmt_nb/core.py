@@ -68,7 +68,7 @@ def autocast(precision:str, # 'fp32', 'bf16' or 'fp16' (resolve 'auto' first)
     dtype = _AMP_DTYPES.get(precision)
     return torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype is not None)
 
-# %% ../nbs/00_core.ipynb #d676e713
+# %% ../nbs/00_core.ipynb #7c1e264e
 def machine(device=None): # where a run trains: a device, its name, or None for `default_device`
     "What a timing depends on, to record beside it: the device, the CPU model (lscpu's, else `platform.processor()`), torch's CPU threads and the GPU's name."
     import platform, subprocess
