@@ -144,14 +144,14 @@ def train_cond_main(show:bool=False, # print the options this would train with, 
     if m is None: return  # a process of a torchrun launch other than rank 0
     t = m['test']
     print(f"{m['iters']} iterations in {m['seconds']:.0f} s; wrote {a['out']}/checkpoint.pt, completions.png, metrics.json\n"
-          f"test hole PSNR: g(c, 0) {t['g0']['psnr_hole']:.2f} dB, prediction {t['langevin']['psnr_hole']:.2f} dB")
+          f"test hole PSNR: g(c, 0) (the prediction) {t['g0']['psnr_hole']:.2f} dB, after Langevin (the paper's) {t['langevin']['psnr_hole']:.2f} dB")
 
 @console_script('vmt_nb_complete')
 @delegates(complete_photos, but=['n_steps'])
 def complete_main(run:str, # an output folder of vmt_nb_train_cond
                   photos:Param("photos to complete, each at least the run's image size (centre-cropped and resized as in training)", str, nargs='+'),
                   out:Param("the folder for <name>_completed.png and <name>_samples.png", str, required=True)=None,
-                  steps:int=None, # Langevin steps; default: the training value
+                  steps:int=None, # noise-free Langevin steps after g(c, 0) in <name>_completed.png (default 0) and of the samples in <name>_samples.png (default: the training's)
                   **kwargs):
     "Fill the centre hole of your photos with a model trained by vmt_nb_train_cond."
     paths = complete_photos(run, photos, out, n_steps=steps, **kwargs)

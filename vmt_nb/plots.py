@@ -60,10 +60,11 @@ def completion_grid(learn, # a conditional `Learner`
                     path, # the PNG file to write
                     n:int=4, # photos (rows)
                     n_z:int=3): # completions across z
-    "Figure 8 at our scale: per photo, the original, the input c, g(c, 0), the prediction and `n_z` completions across z."
+    "Figure 8 at our scale: per photo, the original, the input c, the prediction g(c, 0), the paper's (then Langevin) and `n_z` completions across z."
     import matplotlib.pyplot as plt
     c, y = pairs.c[:n].to(learn.device), pairs.y[:n]
-    cols = {'original $y$': y, 'input $c$': c, '$g(c, 0)$': predict(learn, c, n_steps=0), 'prediction': predict(learn, c),
+    cols = {'original $y$': y, 'input $c$': c, '$g(c, 0)$:\nthe prediction': predict(learn, c),
+            "+ Langevin\n(the paper's)": predict(learn, c, n_steps=None),
             **{f'$z_{j + 1}$': s for j, s in enumerate(complete(learn, c, n_z).unbind(1))}}
     fig, axs = plt.subplots(len(y), len(cols), figsize=(1.4 * len(cols), 1.4 * len(y) + 0.3), squeeze=False)
     for j, (title, xs) in enumerate(cols.items()):

@@ -302,10 +302,10 @@ def complete_photos(run, # an output folder of `vmt_nb_train_cond` (or a checkpo
                     photos:list, # image files, each at least the run's image size
                     out, # the output folder
                     n:int=4, # completions across z in <name>_samples.png; 1: no samples file
-                    n_steps:int=None, # Langevin steps; default: the training value
+                    n_steps:int=None, # noise-free Langevin steps after g(c, 0) in <name>_completed.png (default 0) and of the samples (default: the training's)
                     seed:int=0, # seed of the completions across z
                     device:str=None): # cpu, cuda, ...; default: CUDA if available
-    "Complete the centre of each photo; write <name>_completed.png (the prediction) and <name>_samples.png (`n` > 1); return the paths."
+    "Complete the centre of each photo; write <name>_completed.png (the prediction g(c, 0), `n_steps` Langevin steps after it if given) and <name>_samples.png (`n` > 1); return the paths."
     check_positive('n', n, integer=True)
     if n_steps is not None and (not isinstance(n_steps, int) or n_steps < 0): raise ValueError(f"steps must be a non-negative integer, got {n_steps!r}")
     if not photos: raise ValueError("no photos to complete")
@@ -315,7 +315,7 @@ def complete_photos(run, # an output folder of `vmt_nb_train_cond` (or a checkpo
     c = y * learn.step.mask.cpu()
     for ci, stem in zip(c.split(1), stems):
         ci = ci.to(learn.device)
-        save_png(predict(learn, ci, n_steps=n_steps)[0], out/f'{stem}_completed.png'); written.append(out/f'{stem}_completed.png')
+        save_png(predict(learn, ci, n_steps=0 if n_steps is None else n_steps)[0], out/f'{stem}_completed.png'); written.append(out/f'{stem}_completed.png')
         if n == 1: continue
         set_seed(seed)  # each photo's samples depend on the seed alone, not on the photos before it
         save_png(torch.cat(list(complete(learn, ci, n, n_steps=n_steps)[0]), 2), out/f'{stem}_samples.png'); written.append(out/f'{stem}_samples.png')
