@@ -1,5 +1,5 @@
 """Does the Langevin descent of the prediction help? Trains ours (conditional VMT with the L1 anchor, the settings of
-the comparison of 08_conditional, seed 0) and scores on the 30 test photos the prediction after k noise-free steps of step size delta.
+the comparison of 08_conditional, seed 0) and scores on the 30 test photos g(c, 0) after k noise-free steps of step size delta.
 
     OMP_NUM_THREADS=1 VMT_DATA=/work/shared/data python benchmarks/cond_langevin_sweep.py
 

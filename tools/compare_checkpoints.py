@@ -81,7 +81,7 @@ def _samples(a, runs, out):
     cond = a['load_cond'](Path(runs)/'run_cond'/'checkpoint.pt', 'cpu')
     c = a['folder_pairs'](Path(runs)/'photos', 32, 16, split='test').c
     torch.manual_seed(1)
-    torch.save(dict(x_init=s.x_init, x_syn=s.x_syn, predict=a['predict'](cond, c), complete=a['complete'](cond, c, 3)), out)
+    torch.save(dict(x_init=s.x_init, x_syn=s.x_syn, predict=a['predict'](cond, c, n_steps=None), complete=a['complete'](cond, c, 3)), out)
 
 def _inside(argv):
     "The part that runs inside one checkout."
