@@ -8,6 +8,7 @@ Options beyond `VMTConfig` (each tried in the screen and not kept):
                   from it restarts from noise with probability r), written back after the revision (Du & Mordatch 2019)
   gate=q          with `restart`: a restarted chain also teaches the VAE when its x̃'s energy is at most the q-quantile of
                   the energies of the x̃ from proposals
+  boxclamp=1      clamp the Langevin samples to the density's box [-lim, lim]² (VMTConfig.clamp)
   affine=1|2      generator and encoder in the data's units (1: with the generator's skip connection, 2: without);
                   in the package as `vmt_nb.presets.toy_nets(data=...)`
 
@@ -19,6 +20,7 @@ from vmt_nb.train import VMTStep
 from vmt_nb.callbacks import Callback
 from vmt_nb.langevin import langevin
 import vmt_nb.study2d as study2d
+from vmt_nb.study2d import heldout_family
 from _common import overrides
 
 class AnnealStep(VMTStep):
@@ -83,7 +85,9 @@ if __name__ == '__main__':
     tag, sn, anneal, affine = kw.pop('tag', ''), kw.pop('sn', 0), kw.pop('anneal', None), kw.pop('affine', 0)
     persist, gate = kw.pop('persist', None), kw.pop('gate', None)
     method = kw.pop('method', 'vmt')
-    fam = toy_family(); dist = fam[a.member] if a.member in fam else toy_density(a.member)
+    fam = {**toy_family(), **heldout_family()}; dist = fam[a.member] if a.member in fam else toy_density(a.member)
+    boxclamp = kw.pop('boxclamp', 0)
+    if boxclamp: kw['clamp'] = (-float(dist.lim), float(dist.lim))
     if affine == 2:  # standardised networks without the skip connection
         nets = study2d.toy_nets
         def no_skip(h, z, data=None):

@@ -53,6 +53,7 @@ class VMTConfig:
     clamp:tuple=None          # (lo, hi) to clamp Langevin samples to after each step, e.g. (-1, 1) for images
     init_scale:float=1.0      # short_run: chains start uniform in [-init_scale, init_scale]
     restart:float=0.0         # vmt: the fraction of chains that start from init_scale's uniform noise, not x̂ (they teach the EBM only); 0: the paper
+    clamp_to_init:bool=False  # clamp Langevin samples to [-init_scale, init_scale] after each step (2D densities: their box)
     beta:float=1.0            # weight of KL(q(z|x̃) ‖ N(0, I)) in the VAE loss (the code's `weight_latent_loss`)
     sigma:float=2**-0.5       # observation σ of the generator; σ² = ½ is the authors' plain sum of squares
     ebm_reg:float=0.0         # weight of the energy-magnitude penalty (E(x_obs)² + E(x̃)²), 0 as in the paper
@@ -86,13 +87,15 @@ class VMTConfig:
         langevin_kwargs(self.langevin)  # raises for an unknown convention
         if self.precision not in PRECISIONS: raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
         if self.clamp is not None: self.clamp = tuple(self.clamp)
+        if self.clamp_to_init and self.clamp is not None: raise ValueError("clamp_to_init and clamp both set a clamp: give one")
 
     @property
     def chains(self): return self.n_chains or self.batch_size
 
     def sampler_kwargs(self):
         "Keyword arguments of `langevin` for this configuration."
-        kw = dict(langevin_kwargs(self.langevin), delta=self.delta, clamp=self.clamp)
+        clamp = (-self.init_scale, self.init_scale) if self.clamp_to_init else self.clamp
+        kw = dict(langevin_kwargs(self.langevin), delta=self.delta, clamp=clamp)
         if self.ref_sigma is not None: kw['ref_sigma'] = self.ref_sigma
         if self.noise_sigma is not None: kw['noise_sigma'] = self.noise_sigma
         return kw
