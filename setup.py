@@ -28,7 +28,7 @@ min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = (cfg.get('dev_requirements') or '').split()
 nb_requirements = (cfg.get('nb_requirements') or '').split()
-# the stored results (small JSON and npz files) travel with the package, in subfolders of it (see vmt_nb.stored)
+# the stored results (small JSON and npz files) and the pretrained weights travel with the package, in subfolders of it (see vmt_nb.stored)
 data_pkgs = {f"{cfg['lib_path']}.{sub}": folder for folder, sub in (s.split('=') for s in cfg.get('stored_results', '').split())}
 
 setuptools.setup(
@@ -42,7 +42,7 @@ setuptools.setup(
     url = cfg['git_url'],
     packages = setuptools.find_packages() + list(data_pkgs),
     package_dir = data_pkgs,
-    package_data = {**{p: ['*.json', '*.jsonl', '*.npz'] for p in data_pkgs}, cfg['lib_path']: ['pretrained.json']},
+    package_data = {**{p: ['*.json', '*.jsonl', '*.npz', '*.pt'] for p in data_pkgs}, cfg['lib_path']: ['pretrained.json']},
     include_package_data = True,
     install_requires = requirements,
     extras_require={ 'dev': dev_requirements, 'nb': nb_requirements },

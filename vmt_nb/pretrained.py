@@ -14,7 +14,7 @@ import torch
 import vmt_nb
 from .core import *
 from .checkpoint import load_checkpoint, save_checkpoint
-from .stored import REPO_RAW, cache_dir, download, file_sha256, repo_root
+from .stored import REPO_RAW, cache_dir, download, file_sha256, repo_root, packaged
 from .langevin import langevin
 from .train import Learner, VMTConfig, fit
 
@@ -91,12 +91,13 @@ def pretrained_registry(path=None): # a registry file; default: the package's `p
 def pretrained_file(name:str, # a registered name
                     registry:dict=None, # name -> entry; default: `pretrained_registry()`
                     cache=None): # the download folder; default: `cache_dir()/'pretrained'`
-    "The local path of the weights `name`: the checkout's file, else the cached download, else downloaded now; each checked."
+    "The local path of the weights `name`: the checkout's file, else the installed package's copy, else the cached download, else downloaded now; each checked."
     reg = pretrained_registry() if registry is None else registry
     if name not in reg: raise ValueError(f"no pretrained weights named {name!r}; registered: {', '.join(reg) or 'none yet'}")
     e, root = reg[name], repo_root()
     if e.get('file') and root is not None and (root/e['file']).is_file() and file_sha256(root/e['file']) == e['sha256']:
         return root/e['file']
+    if e.get('file') and (p := packaged(e['file'])) is not None and p.is_file() and file_sha256(p) == e['sha256']: return p
     dest = Path(cache or cache_dir()/'pretrained')/f"{name}-{e['sha256'][:12]}.pt"
     if dest.is_file() and file_sha256(dest) == e['sha256']: return dest
     return download(e['url'], dest, e['sha256'])

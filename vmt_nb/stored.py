@@ -13,7 +13,7 @@ import vmt_nb
 
 # %% ../nbs/00a_stored.ipynb #020e2d17
 REPO_RAW = 'https://raw.githubusercontent.com/vmt-nb/vmt_nb/main/'  # the repository's files, by path
-STORED_DIRS = {'nbs/results': '_results', 'benchmarks/results': '_benchmarks'}  # repository folder -> package subfolder
+STORED_DIRS = {'nbs/results': '_results', 'benchmarks/results': '_benchmarks', 'pretrained': '_pretrained'}  # repository folder -> package subfolder
 
 def cache_dir(): 
     "Where downloads are kept: $VMT_CACHE, else ~/.cache/vmt_nb."
