@@ -8,7 +8,7 @@ Options beyond `VMTConfig` (each tried in the screen and not kept):
                   from it restarts from noise with probability r), written back after the revision (Du & Mordatch 2019)
   gate=q          with `restart`: a restarted chain also teaches the VAE when its x̃'s energy is at most the q-quantile of
                   the energies of the x̃ from proposals
-  boxclamp=1      clamp the Langevin samples to the density's box [-lim, lim]² (VMTConfig.clamp)
+  boxclamp=1      clamp the Langevin samples to the density's box [-lim, lim]² (VMTConfig.clamp_to_init)
   affine=1|2      generator and encoder in the data's units (1: with the generator's skip connection, 2: without);
                   in the package as `vmt_nb.presets.toy_nets(data=...)`
 
@@ -87,7 +87,7 @@ if __name__ == '__main__':
     method = kw.pop('method', 'vmt')
     fam = {**toy_family(), **heldout_family()}; dist = fam[a.member] if a.member in fam else toy_density(a.member)
     boxclamp = kw.pop('boxclamp', 0)
-    if boxclamp: kw['clamp'] = (-float(dist.lim), float(dist.lim))
+    if boxclamp: kw['clamp_to_init'] = True   # run_member starts uniform chains on the box: init_scale = dist.lim
     if affine == 2:  # standardised networks without the skip connection
         nets = study2d.toy_nets
         def no_skip(h, z, data=None):

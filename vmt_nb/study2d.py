@@ -100,7 +100,7 @@ def run_line(r:dict): # a result of `run_member`
 
 def _same_run(r, member, seed, method, budget, cfg, label, standardize):
     "Whether the stored run `r` is the run asked for (same member, seed, method, budget, label, networks and effective options)."
-    unused = {} if method == 'vmt' else dict(restart=0.0)   # restarts are an option of VMT's step alone
+    unused = {} if method == 'vmt' else dict(restart=0.0) if method != 'vae' else dict(restart=0.0, clamp_to_init=False)   # restarts: VMT's alone; the VAE runs no chain
     return ((r['member'], r['seed'], r['method'], r['budget'], r.get('label'), r.get('standardize', False))
             == (member, seed, method, budget, label, standardize) and VMTConfig(**{**r['config'], **unused}) == VMTConfig(**{**cfg, **unused}))
 
