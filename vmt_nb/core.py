@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'FP16_SCALE', 'NETS', 'MOVED_NETS', 'default_device', 'model_device', 'set_seed', 'native_bf16',
-           'resolve_precision', 'autocast', 'machine', 'check_positive', 'check_nonneg', 'check_finite', 'check_shape',
-           'check_multiple', 'rebuildable', 'net_spec', 'current_spec', 'build_net', 'to_pm1', 'from_pm1', 'image_grid',
-           'show_images']
+           'native_precision', 'low_precision', 'resolve_precision', 'autocast', 'machine', 'check_positive',
+           'check_nonneg', 'check_finite', 'check_shape', 'check_multiple', 'rebuildable', 'net_spec', 'current_spec',
+           'build_net', 'to_pm1', 'from_pm1', 'image_grid', 'show_images']
 
 # %% ../nbs/00_core.ipynb #8578c7d9
 import functools, importlib, inspect, math, random, numbers, re, warnings
@@ -49,14 +49,25 @@ def native_bf16(device): # a device (or its name)
 
 def _cpu_has(probe): f = getattr(torch.cpu, probe, None); return bool(f is not None and f())
 
+def native_precision(precision:str, # 'fp32', 'bf16' or 'fp16'
+                     device): # a device (or its name)
+    "Whether `device` computes in `precision` natively: fp32 always, bf16 where `native_bf16`, fp16 on CUDA or a CPU with AMX-FP16."
+    if precision not in PRECISIONS[:3]: raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}")
+    device = torch.device(device)
+    if precision == 'bf16': return native_bf16(device)
+    return precision == 'fp32' or device.type == 'cuda' or (device.type == 'cpu' and _cpu_has('_is_amx_fp16_supported'))
+
+def low_precision(device): # a device (or its name)
+    "The low precision `device` computes natively, the one a learner's 'auto' measures against fp32: 'bf16', else 'fp16', else None."
+    return next((p for p in ('bf16', 'fp16') if native_precision(p, device)), None)
+
 def resolve_precision(precision:str, # 'fp32', 'bf16', 'fp16' or 'auto'
                       device): # where the networks run
-    "The precision to run on `device`: 'auto' is bf16 on a GPU with bf16, else fp32; an unsupported choice falls back to fp32."
+    "The precision to run on `device`: 'auto' is bf16 on a GPU with bf16, else fp32 (a `Learner` measures instead); an unsupported choice falls back to fp32."
     if precision not in PRECISIONS: raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     device = torch.device(device)
     if precision == 'auto': return 'bf16' if device.type == 'cuda' and native_bf16(device) else 'fp32'
-    ok = dict(fp32=True, bf16=native_bf16(device), fp16=device.type == 'cuda' or (device.type == 'cpu' and _cpu_has('_is_amx_fp16_supported')))
-    if not ok[precision]:
+    if not native_precision(precision, device):
         warnings.warn(f"precision {precision!r} is not supported natively on {device}; running in fp32")
         return 'fp32'
     return precision

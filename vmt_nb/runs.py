@@ -101,7 +101,8 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
     learn = fit(**nets, data=x, n_iters=iters or n_iters, cfg=cfg, ckpt=ck, ckpt_every=ckpt_every,
                 resume=ck if resume else None, progress=progress, device=device, time_limit=minutes and minutes * 60)
     if not is_main(): return None  # rank 0 alone evaluates and writes; the others are done
-    metrics = dict(run, iters=learn.iter, seconds=time.time() - t0, machine=machine(learn.device), precision=learn.precision, config=vars(learn.cfg))
+    metrics = dict(run, iters=learn.iter, seconds=time.time() - t0, machine=machine(learn.device), precision=learn.precision,
+                   precision_choice=learn.precision_choice, config=vars(learn.cfg))  # precision_choice: how 'auto' chose, else None
     if data in TOY_DENSITIES:
         final, s = toy_metrics(learn, x)
         plot_toy(learn, x, s, out/'samples.png')

@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['METHODS', 'STEPS', 'RESUME_MAY_CHANGE', 'HISTORY_PANELS', 'HISTORY_LABELS', 'HISTORY_STYLES', 'VMTConfig', 'spread',
            'TrainStep', 'VMTStep', 'ShortRunStep', 'CoopStep', 'VAEStep', 'Samples', 'data_signature', 'Learner',
-           'learner', 'fit', 'plot_history', 'TensorBatches', 'DensityBatches', 'as_batches', 'get_rng_state',
-           'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'prev_path', 'CheckpointError', 'CancelStepException',
-           'CancelFitException', 'DivergenceError', 'Callback', 'ProgressCB', 'CheckpointCB', 'TimeLimitCB',
-           'TimeBudgetCB', 'DivergenceGuardCB', 'all_finite']
+           'learner', 'fit', 'choose_precision', 'plot_history', 'TensorBatches', 'DensityBatches', 'as_batches',
+           'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'prev_path', 'CheckpointError',
+           'CancelStepException', 'CancelFitException', 'DivergenceError', 'Callback', 'ProgressCB', 'CheckpointCB',
+           'TimeLimitCB', 'TimeBudgetCB', 'DivergenceGuardCB', 'all_finite']
 
 # %% ../nbs/05_train.ipynb #f6972843
-import copy, math, os, random, time
+import contextlib, copy, math, os, random, time
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -69,7 +69,9 @@ class VMTConfig:
     channels_last:bool=True   # images: networks and batches in channels-last memory format (about 1.2x faster Langevin
                               # steps on CPU for the MNIST energy, see benchmarks/); ignored for non-image data
     precision:str='fp32'      # the energy's arithmetic in Langevin and the EBM step: 'fp32', 'bf16', 'fp16' or 'auto'
-                              # (bf16 on a GPU with bf16, else fp32); samples, updates and losses stay fp32
+                              # (measured: the device's native bf16 or fp16 where it is faster and its energies agree
+                              # with fp32's, see `choose_precision`; fp32 on a device without one); samples, updates
+                              # and losses stay fp32
 
     def __post_init__(self):
         if self.method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
@@ -279,8 +281,7 @@ class Learner:
         self.batches = None if data is None else as_batches(data, self.cfg.batch_size, self.cfg.seed, self.device)
         if self.batches is not None: self._check_data()
         self.data_sig = data_signature(self.batches)
-        self.precision = resolve_precision(self.cfg.precision, self.device)
-        self.scaler = torch.amp.GradScaler(self.device.type, init_scale=FP16_SCALE, enabled=self.precision == 'fp16')  # fp16's loss scale (00_core)
+        self._set_precision(self._auto_precision() if self.cfg.precision == 'auto' else None)
         self.opt, self.sched = self._optimisers()
         self.iter, self.n_iters, self.history, self.cbs, self.failed = 0, None, [], [], False  # iterations done; `fit`'s total
         self.extras = {}  # what a callback records so that the checkpoint alone rebuilds the run (08_conditional: the mask)
@@ -306,6 +307,25 @@ class Learner:
         gamma = dict(ebm=c.lr_decay, vae=c.lr_decay if c.lr_decay_vae is None else c.lr_decay_vae)
         sched = lambda o, g: torch.optim.lr_scheduler.LambdaLR(o, lambda t: g ** (t / c.decay_every))
         return opt, {k: sched(o, gamma[k]) for k, o in opt.items()}
+
+    def _set_precision(self, choice): # how 'auto' chose (a dict of `choose_precision`, or a checkpoint's), or None
+        "The energy's precision, `cfg.precision` resolved for the device or the choice of 'auto', and fp16's loss scaler."
+        self.precision_choice = choice
+        self.precision = resolve_precision(self.cfg.precision if choice is None else choice['choice'], self.device)
+        self.scaler = torch.amp.GradScaler(self.device.type, init_scale=FP16_SCALE, enabled=self.precision == 'fp16')  # fp16's loss scale (00_core)
+
+    def _auto_precision(self):
+        "precision='auto': fp32 at once where the device has no native low precision, else `choose_precision` on this run's chains."
+        where = dict(machine(self.device), device=self.device.type)  # a checkpoint's choice holds on the same kind of machine
+        low = low_precision(self.device)
+        if 'energy' not in self.model: return dict(choice='fp32', reason='no energy network to run in low precision', machine=where)
+        if low is None: return dict(choice='fp32', reason=f'no native bf16 or fp16 on {self.device.type}', machine=where)
+        u = torch.rand(self.chains, *self.event_shape, generator=torch.Generator().manual_seed(self.cfg.seed))  # the global RNG stays as seeded
+        x = ((u * 2 - 1) * self.cfg.init_scale).to(self.device).contiguous(memory_format=self.fmt)
+        out = choose_precision(self.model.energy, x, low, seed=self.cfg.seed, **self.cfg.sampler_kwargs())
+        if any_rank(out['choice'] == 'fp32') and out['choice'] != 'fp32':  # every process runs the same precision
+            out.update(choice='fp32', reason=f"another process measured fp32 (here: {out['reason']})")
+        return dict(out, machine=where)
 
     def add_cb(self, cb:Callback): # a callback; it gets `cb.learn`
         "Add a callback to this learner; return it."
@@ -365,11 +385,12 @@ class Learner:
         return self
 
     def state_dict(self):
-        "The whole training state: networks (and how to build them), optimisers, schedules, data position, RNGs, history."
+        "The whole training state: networks (and how to build them), optimisers, schedules, data position, RNGs, history, the precision chosen."
         return dict(format='vmt_nb.train/1', step=self.iter, config=asdict(self.cfg), model=self.model.state_dict(),
                     nets={k: net_spec(m) for k, m in self.model.items()},
                     opt={k: o.state_dict() for k, o in self.opt.items()},
                     sched={k: s.state_dict() for k, s in self.sched.items()}, scaler=self.scaler.state_dict(),
+                    precision_choice=self.precision_choice,
                     batches=None if self.batches is None else self.batches.state_dict(), data=self.data_sig,
                     rng=get_rng_state(), history=self.history, world=rank_world()[1], extras=self.extras)
 
@@ -397,6 +418,8 @@ class Learner:
         self.model.load_state_dict(sd['model'])
         for k, o in self.opt.items(): o.load_state_dict(sd['opt'][k])
         for k, s in self.sched.items(): s.load_state_dict(sd['sched'][k])
+        saved = sd.get('precision_choice')  # 'auto' keeps the choice made on the same kind of machine: the run goes on as it ran
+        if self.precision_choice is not None and saved and saved.get('machine') == self.precision_choice['machine']: self._set_precision(saved)
         if sd.get('scaler'): self.scaler.load_state_dict(sd['scaler'])
         if self.batches is not None and sd['batches'] is not None: self.batches.load_state_dict(sd['batches'])
         self.iter, self.history = sd['step'], list(sd['history'])
@@ -498,6 +521,72 @@ def fit(energy:nn.Module=None, # the energy network E(x) (low on data); unused b
         raise ValueError(f"{resume} is at iteration {learn.iter}, already past the {n_iters} iterations asked for (n_iters, --iters): "
                          f"ask for more to continue it")
     return learn.fit(n_iters)
+
+# %% ../nbs/05_train.ipynb #a7c3e1f0
+class _Emulated(nn.Module):
+    "`energy` under autocast in `precision`, inside `langevin`'s fp32 path: a precision the device lacks natively, emulated."
+    def __init__(self, energy, precision):
+        super().__init__(); self.energy, self.precision = energy, precision
+        if hasattr(energy, 'event_shape'): self.event_shape = energy.event_shape
+    def forward(self, x):
+        with autocast(self.precision, x.device): return self.energy(x)
+
+@contextlib.contextmanager
+def _kept_buffers(energy):
+    "Restore `energy`'s buffers (e.g. BatchNorm statistics) after the block: measuring leaves the network as it was."
+    bufs = list(energy.buffers()) if isinstance(energy, nn.Module) else []
+    saved = [b.detach().clone() for b in bufs]
+    try: yield
+    finally:
+        with torch.no_grad():
+            for b, s in zip(bufs, saved): b.copy_(s)
+
+def _timed_chain(energy, x, precision, n_steps, seed, kw):
+    "Seconds of `n_steps` Langevin steps from `x` (noise seeded by `seed`), and where the chains end."
+    sync = torch.cuda.synchronize if x.device.type == 'cuda' else lambda d: None  # CUDA runs asynchronously: wait for it
+    g = torch.Generator(x.device).manual_seed(seed)
+    sync(x.device); t0 = time.perf_counter()
+    x_end = langevin(energy, x, n_steps, generator=g, precision=precision, **kw)
+    sync(x.device); return time.perf_counter() - t0, x_end
+
+def _energies(energy, x, precision):
+    with torch.no_grad(), autocast(precision, x.device): return energy(x).float()
+
+def _rel_diff(e, ref): # the candidate's energies and fp32's, (n,)
+    "RMS of `e - ref` over the RMS of `ref`: the candidate's error relative to the energies' scale."
+    return ((e - ref).pow(2).mean().sqrt() / ref.pow(2).mean().sqrt().clamp_min(torch.finfo(torch.float32).tiny)).item()
+
+def _verdict(c, secs, diff, tol):
+    "'fp32' with what `c` lacked, or `c` when it is faster and agrees within `tol`."
+    why = [f"{c} is not faster ({secs[c] * 1e3:.3g} ms against fp32's {secs['fp32'] * 1e3:.3g} ms)"] if secs[c] >= secs['fp32'] else []
+    if not diff <= tol: why.append(f"{c}'s energies differ from fp32's by {diff:.2g} of their scale, over tol={tol:g}")  # NaN included
+    if why: return dict(choice='fp32', reason='; '.join(why))
+    return dict(choice=c, reason=f"{c} is {secs['fp32'] / secs[c]:.2f}x as fast as fp32 and its energies agree within {tol:g}")
+
+def choose_precision(energy, # the energy E: (batch, *event) -> (batch,), as `langevin` takes it
+                     x:torch.Tensor, # chain starts of the run's shape, on the run's device
+                     candidate:str='bf16', # the low precision to try: 'bf16' or 'fp16' (emulated where the device lacks it)
+                     tol:float=0.02, # the largest relative difference of the end points' energies that agrees (bf16 rounds to 2⁻⁸ ≈ 0.004)
+                     n_steps:int=3, # Langevin steps per timed run
+                     repeats:int=3, # timed runs per precision after one warm-up; the fastest counts
+                     seed:int=0, # seed of the chains' noise, the same in both precisions
+                     **kwargs): # options of `langevin` (delta, noise, ref_sigma, clamp, ...), e.g. `VMTConfig.sampler_kwargs()`
+    "Time Langevin in fp32 and in `candidate`: the candidate if it is faster and its end points' energies agree within `tol`, else 'fp32'; a dict with the choice, the reason, both timings and the difference."
+    if candidate not in ('bf16', 'fp16'): raise ValueError(f"candidate must be 'bf16' or 'fp16', got {candidate!r}")
+    check_nonneg('tol', tol); check_positive('n_steps', n_steps, integer=True); check_positive('repeats', repeats, integer=True)
+    if (ours := sorted({'precision', 'generator', 'trace'} & set(kwargs))):
+        raise ValueError(f"choose_precision sets {ours[0]} itself: leave it out of the sampler options")
+    low = (energy, candidate) if native_precision(candidate, x.device) else (_Emulated(energy, candidate), 'fp32')
+    runs = {'fp32': (energy, 'fp32'), candidate: low}  # name: (the energy as `langevin` gets it, `langevin`'s precision)
+    secs, ends = {k: math.inf for k in runs}, {}
+    with _kept_buffers(energy):
+        for r in range(repeats + 1):  # r = 0: the warm-up, not timed
+            for k, (f, p) in runs.items():
+                t, ends[k] = _timed_chain(f, x, p, n_steps, seed, kwargs)
+                if r: secs[k] = min(secs[k], t)
+        e = {k: _energies(f, ends[k], p) for k, (f, p) in runs.items()}
+    diff = _rel_diff(e[candidate], e['fp32'])
+    return dict(_verdict(candidate, secs, diff, tol), candidate=candidate, seconds=secs, diff=diff, tol=tol)
 
 # %% ../nbs/05_train.ipynb #dc517c71
 HISTORY_PANELS = {'energy': ('e_init', 'e_syn', 'e_obs'), r'$\|\tilde x - \hat x\|$': ('dist',),
