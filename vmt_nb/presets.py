@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'IMAGE_DATA', 'FACADE_PRESETS', 'COND_PRESETS', 'PAPER_COND', 'COND_DATA', 'density_stats', 'toy_nets',
-           'build', 'toy_cfg', 'cond_preset', 'cond_nets', 'cond_data', 'cond_config']
+           'build', 'toy_cfg', 'over_preset', 'cond_preset', 'cond_nets', 'cond_data', 'cond_config']
 
 # %% ../nbs/07_presets.ipynb #3c281577
 from dataclasses import fields
@@ -86,6 +86,15 @@ def toy_cfg(**kwargs): # fields of `VMTConfig` that override the preset's
     cfg = {**PRESETS['toy']['cfg'], **kwargs}
     VMTConfig(**cfg)   # raises for an unknown option or a bad value
     return cfg
+
+# %% ../nbs/07_presets.ipynb #255eb8e6
+def over_preset(cfg:dict, # a preset's `VMTConfig` fields (`build`'s)
+                options:dict=None): # the user's fields over them
+    "`options` over `cfg`, where a clamp the user gives replaces the preset's: an explicit `clamp` turns off a preset's `clamp_to_init`, and `clamp_to_init` a preset's `clamp`."
+    o = dict(options or {})
+    if o.get('clamp') is not None and 'clamp_to_init' not in o: o['clamp_to_init'] = False
+    if o.get('clamp_to_init') and 'clamp' not in o: o['clamp'] = None
+    return {**cfg, **o}
 
 # %% ../nbs/07_presets.ipynb #f0ad8fd2
 FACADE_PRESETS = {'cpu': dict(size=64, hole=32),     # a CPU-sized setting

@@ -18,7 +18,7 @@ from .train import fit, Learner, VMTConfig, METHODS
 from .checkpoint import save_checkpoint, run_folder, with_run_folder
 from .metrics2d import kl_data_ebm, kl_data_gen
 from .distributed import setup, is_main, main_only
-from .presets import PRESETS, build, cond_preset, cond_config, cond_nets, cond_data
+from .presets import PRESETS, build, over_preset, cond_preset, cond_config, cond_nets, cond_data
 from .conditional import fit_cond, load_cond, predict, predict_all, complete, completion_metrics, load_photo, IMAGE_EXTS
 from .pretrained import pretrained_registry, from_pretrained
 from .plots import plot_toy, plot_images, plot_samples, completion_grid
@@ -94,7 +94,7 @@ def train(data:str='ring8', # data set: a 2D density (ring8, grid25, rings, chec
     out = Path(out)
     set_seed(seed)  # before the networks are built, so that their initial weights depend on the seed alone
     nets, x, cfg, n_iters = build(data, preset, root)
-    cfg = VMTConfig(**{**cfg, **(options or {}), 'method': method, 'seed': seed})  # checks every option before training
+    cfg = VMTConfig(**over_preset(cfg, options), method=method, seed=seed)  # checks every option before training
     ck = main_only(check_out_dir, out, resume)  # rank 0 checks and creates the folder; every process gets its verdict
     run = dict(data=data, preset=preset, method=method, options=options or {}, root=str(root) if root else None)
     t0 = time.time()
@@ -122,7 +122,7 @@ def train_config(data:str='ring8', # as in `train`
                  options:dict=None): # as in `train`
     "What `train` would train with, its data not read: the iterations, the time budget and the options (checked by `VMTConfig`)."
     _, _, cfg, n_iters = build(data, preset, load=False)
-    cfg = VMTConfig(**{**cfg, **(options or {}), 'method': method, 'seed': seed})
+    cfg = VMTConfig(**over_preset(cfg, options), method=method, seed=seed)
     return dict(iters=iters or n_iters, minutes=minutes or PRESETS[preset].get('minutes'), config=vars(cfg))
 
 # %% ../nbs/09a_runs.ipynb #b202ed63
