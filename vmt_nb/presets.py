@@ -87,7 +87,7 @@ def toy_cfg(**kwargs): # fields of `VMTConfig` that override the preset's
     VMTConfig(**cfg)   # raises for an unknown option or a bad value
     return cfg
 
-# %% ../nbs/07_presets.ipynb #255eb8e6
+# %% ../nbs/07_presets.ipynb #521c8f1d
 def over_preset(cfg:dict, # a preset's `VMTConfig` fields (`build`'s)
                 options:dict=None): # the user's fields over them
     "`options` over `cfg`, where a clamp the user gives replaces the preset's: an explicit `clamp` turns off a preset's `clamp_to_init`, and `clamp_to_init` a preset's `clamp`."
