@@ -148,7 +148,7 @@ def train_cond_main(show:bool=False, # print the options this would train with, 
 
 @console_script('vmt_nb_complete')
 @delegates(complete_photos, but=['n_steps'])
-def complete_main(run:str, # an output folder of vmt_nb_train_cond
+def complete_main(run:str, # an output folder of vmt_nb_train_cond, or a pretrained completion model (facade_cpu)
                   photos:Param("photos to complete, each at least the run's image size (centre-cropped and resized as in training)", str, nargs='+'),
                   out:Param("the folder for <name>_completed.png and <name>_samples.png", str, required=True)=None,
                   steps:int=None, # noise-free Langevin steps after g(c, 0) in <name>_completed.png (default 0) and of the samples in <name>_samples.png (default: the training's)

@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['FILLS', 'Conditioned', 'ConditionedGen', 'ConditionedEnc', 'cond_ebm_loss', 'cond_vae_loss', 'CondVMTStep', 'CondCB',
-           'fit_cond', 'load_cond', 'predict', 'complete', 'predict_all', 'mean_fill', 'harmonic_fill', 'nearest_fill',
-           'FACADE_TEST_FRAC', 'SPLITS', 'IMAGE_EXTS', 'FacadePairs', 'centre_mask', 'check_mask', 'compose',
-           'photo_files', 'facade_files', 'split_files', 'load_photo', 'folder_pairs', 'facade_pairs', 'random_hflip',
-           'CondEnergy', 'CondUNet', 'CondEncoder', 'UPSAMPLERS', 'hole_box', 'completion_metrics', 'FACADE_PRESETS',
-           'COND_PRESETS', 'PAPER_COND', 'COND_DATA', 'cond_preset', 'cond_nets', 'cond_data', 'cond_config']
+           'fit_cond', 'load_cond', 'cond_from_pretrained', 'predict', 'complete', 'predict_all', 'mean_fill',
+           'harmonic_fill', 'nearest_fill', 'FACADE_TEST_FRAC', 'SPLITS', 'IMAGE_EXTS', 'FacadePairs', 'centre_mask',
+           'check_mask', 'compose', 'photo_files', 'facade_files', 'split_files', 'load_photo', 'folder_pairs',
+           'facade_pairs', 'random_hflip', 'CondEnergy', 'CondUNet', 'CondEncoder', 'UPSAMPLERS', 'hole_box',
+           'completion_metrics', 'FACADE_PRESETS', 'COND_PRESETS', 'PAPER_COND', 'COND_DATA', 'cond_preset',
+           'cond_nets', 'cond_data', 'cond_config']
 
 # %% ../nbs/08_conditional.ipynb #0e6e9dcd
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from .energy import ebm_loss, CondEnergy
 from .vae import vae_loss, CondUNet, CondEncoder, UPSAMPLERS
 from .train import TrainStep, Callback, fit, Learner
 from .metrics import hole_box, completion_metrics
+from .pretrained import is_weights_file, load_weights, pretrained_file
 from .presets import FACADE_PRESETS, COND_PRESETS, PAPER_COND, COND_DATA, cond_preset, cond_nets, cond_data, cond_config
 
 # %% ../nbs/08_conditional.ipynb #4acbfb8d
@@ -195,16 +197,24 @@ def _mask_of(learn, mask, c):
     if mask is None: raise ValueError("this learner was not trained with `fit_cond` (it has no mask): pass mask=...")
     return check_mask(mask, c).to(c.device)
 
-def load_cond(path, # a checkpoint of `fit_cond` (`ckpt=`, `Learner.save`, `vmt_nb_train_cond`)
+def load_cond(path, # a checkpoint of `fit_cond` (`ckpt=`, `Learner.save`, `vmt_nb_train_cond`) or a weights file of one (`save_weights`)
               device=None, # where to put the networks; default: CUDA if available
               trusted=None): # module prefixes of the registered network classes that may be built (`Learner.from_checkpoint`)
-    "A conditional `Learner` rebuilt from its checkpoint alone (networks, weights, configuration, mask, `l1`), for `predict` and `complete`."
-    learn = Learner.from_checkpoint(path, device, trusted=trusted)
+    "A conditional `Learner` rebuilt from its checkpoint or weights file alone (networks, weights, configuration, mask, `l1`), for `predict` and `complete`."
+    learn = load_weights(path, device)[0] if is_weights_file(path) else Learner.from_checkpoint(path, device, trusted=trusted)
     cond = learn.extras.get('cond')
     if cond is None: raise ValueError(f"{path} is not a conditional model: its checkpoint records no mask (not trained with fit_cond, "
                                       f"or saved before checkpoints recorded it)")
     learn.step = CondVMTStep(cond['mask'].to(learn.device), cond['l1'])
     return learn
+
+def cond_from_pretrained(name:str, # a registered completion model, e.g. 'facade_cpu'
+                         device=None, # where to put the networks; default: CUDA if available
+                         registry:dict=None, # name -> entry; default: `pretrained_registry()`
+                         cache=None): # the download folder; default: `cache_dir()/'pretrained'`
+    "The conditional `Learner` (for `predict` and `complete`) and the run's metrics of the pretrained completion model `name`."
+    path = pretrained_file(name, registry, cache)
+    return load_cond(path, device), load_weights(path, 'cpu')[1]
 
 def predict(learn, # a `Learner` trained with `fit_cond`
             c:torch.Tensor, # conditions (n, C, H, W): the hole set to 0

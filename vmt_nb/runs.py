@@ -20,7 +20,7 @@ from .metrics2d import kl_data_ebm, kl_data_gen
 from .distributed import setup, is_main, main_only
 from .presets import PRESETS, build, over_preset, cond_preset, cond_config, cond_nets, cond_data
 from .conditional import fit_cond, load_cond, predict, predict_all, complete, completion_metrics, load_photo, IMAGE_EXTS
-from .pretrained import pretrained_registry, from_pretrained
+from .pretrained import pretrained_registry, pretrained_file, from_pretrained
 from .plots import plot_toy, plot_images, plot_samples, completion_grid
 
 # %% ../nbs/09a_runs.ipynb #525b4b4a
@@ -275,16 +275,19 @@ def train_cond(data:str='facade', # 'facade' or 'folder'
     test = {k: completion_metrics(predict_all(learn, te.c, n), te.y, te.mask) for k, n in (('g0', 0), ('langevin', None))}
     completion_grid(learn, te, out/'completions.png')
     m = dict(data=data, root=str(root) if root else None, preset=preset, size=p['size'], hole=p['hole'], l1=l1, flip=flip,
-             seed=seed, iters=learn.iter, seconds=seconds, n_train=len(tr.y), n_test=len(te.y), test_files=te.files,
+             seed=seed, iters=learn.iter, seconds=seconds, machine=machine(learn.device), n_train=len(tr.y), n_test=len(te.y), test_files=te.files,
              test=test, config=vars(learn.cfg), history=learn.history)
     write_json(m, out/'metrics.json')
     return m
 
 # %% ../nbs/09a_runs.ipynb #a6b5407c
 def _checkpoint_of(run):
-    "The checkpoint of a run folder (or the checkpoint file itself); `ValueError` naming what is missing."
+    "The checkpoint of a run folder (or the checkpoint or weights file itself; or the weights file of a registered completion model, e.g. 'facade_cpu'); `ValueError` naming what is missing."
+    reg = pretrained_registry()
+    if not Path(run).exists() and str(run) in reg and 'cond' in reg[str(run)].get('kind', ''): return pretrained_file(str(run))
     run = Path(run)
-    if not run.exists(): raise ValueError(f"no run at {run}: pass an output folder of vmt_nb_train_cond")
+    if not run.exists(): raise ValueError(f"no run at {run}: pass an output folder of vmt_nb_train_cond, or a pretrained completion model "
+                                          f"({', '.join(k for k, e in reg.items() if 'cond' in e.get('kind', '')) or 'none registered'})")
     if run.suffix.lower() in IMAGE_EXTS: raise ValueError(f"{run} is a photo, not a run: pass an output folder of vmt_nb_train_cond first, then the photos")
     ck = run/'checkpoint.pt' if run.is_dir() else run
     if not ck.is_file(): raise ValueError(f"{run} holds no checkpoint.pt: is it an output folder of vmt_nb_train_cond?")
@@ -299,7 +302,7 @@ def _photos(files, size):
     return torch.stack([load_photo(f, size) for f in files]), stems
 
 @with_run_folder('vmt_nb_complete')  # one process writes `out` at a time; a failed call leaves no empty folder
-def complete_photos(run, # an output folder of `vmt_nb_train_cond` (or a checkpoint file of `fit_cond`)
+def complete_photos(run, # an output folder of `vmt_nb_train_cond` (or a checkpoint file of `fit_cond`, or a pretrained completion model's name)
                     photos:list, # image files, each at least the run's image size
                     out, # the output folder
                     n:int=4, # completions across z in <name>_samples.png; 1: no samples file
