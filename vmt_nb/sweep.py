@@ -230,7 +230,7 @@ def _result(run, kwargs):
     "Run one cell: what the runner returns, with the time it took and where it ran."
     t0, c0 = time.perf_counter(), time.process_time()
     r = run(**kwargs)
-    return dict(r, cell_wall=time.perf_counter() - t0, cell_cpu=time.process_time() - c0, host=socket.gethostname(), pid=os.getpid(),
+    return dict(r, cell_wall=time.perf_counter() - t0, cell_cpu=time.process_time() - c0, host=socket.gethostname(), machine=machine(), pid=os.getpid(),
                 finished=time.strftime('%Y-%m-%dT%H:%M:%S'))
 
 @contextmanager
