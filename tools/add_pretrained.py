@@ -30,7 +30,7 @@ def main():
     from vmt_nb.stored import REPO_RAW
     from vmt_nb.pretrained import save_weights, load_weights, FP16_TOLERANCE, REGISTRY_FIELDS, SAMPLING_NETS
     run = Path(a.run)
-    if not (run/'metrics.json').is_file(): sys.exit(f"add_pretrained: error: {run} holds no metrics.json: is it a finished run of vmt_nb_train?")
+    if not (run/'metrics.json').is_file(): sys.exit(f"add_pretrained: error: {run} holds no metrics.json: is it a finished run of vmt_nb_train or vmt_nb_train_cond?")
     meta = json.loads((run/'metrics.json').read_text())
     cond = 'hole' in meta  # a completion run of vmt_nb_train_cond
     try: learn = load_cond(run/'checkpoint.pt', 'cpu') if cond else load_run(run, 'cpu')[0]

@@ -22,7 +22,7 @@ from .energy import ebm_loss, CondEnergy
 from .vae import vae_loss, CondUNet, CondEncoder, UPSAMPLERS
 from .train import TrainStep, Callback, fit, Learner
 from .metrics import hole_box, completion_metrics
-from .pretrained import is_weights_file, load_weights, pretrained_file
+from .pretrained import is_weights_file, load_weights, pretrained_file, pretrained_registry
 from .presets import FACADE_PRESETS, COND_PRESETS, PAPER_COND, COND_DATA, cond_preset, cond_nets, cond_data, cond_config
 
 # %% ../nbs/08_conditional.ipynb #4acbfb8d
@@ -201,20 +201,27 @@ def load_cond(path, # a checkpoint of `fit_cond` (`ckpt=`, `Learner.save`, `vmt_
               device=None, # where to put the networks; default: CUDA if available
               trusted=None): # module prefixes of the registered network classes that may be built (`Learner.from_checkpoint`)
     "A conditional `Learner` rebuilt from its checkpoint or weights file alone (networks, weights, configuration, mask, `l1`), for `predict` and `complete`."
-    learn = load_weights(path, device)[0] if is_weights_file(path) else Learner.from_checkpoint(path, device, trusted=trusted)
+    return _load_cond(path, device, trusted)[0]
+
+def _load_cond(path, device, trusted):
+    "`load_cond`'s learner, and the run's metrics kept in a weights file (None for a training checkpoint)."
+    if is_weights_file(path): learn, meta = load_weights(path, device, trusted)
+    else: learn, meta = Learner.from_checkpoint(path, device, trusted=trusted), None
     cond = learn.extras.get('cond')
     if cond is None: raise ValueError(f"{path} is not a conditional model: its checkpoint records no mask (not trained with fit_cond, "
                                       f"or saved before checkpoints recorded it)")
     learn.step = CondVMTStep(cond['mask'].to(learn.device), cond['l1'])
-    return learn
+    return learn, meta
 
 def cond_from_pretrained(name:str, # a registered completion model, e.g. 'facade_cpu'
                          device=None, # where to put the networks; default: CUDA if available
                          registry:dict=None, # name -> entry; default: `pretrained_registry()`
                          cache=None): # the download folder; default: `cache_dir()/'pretrained'`
     "The conditional `Learner` (for `predict` and `complete`) and the run's metrics of the pretrained completion model `name`."
-    path = pretrained_file(name, registry, cache)
-    return load_cond(path, device), load_weights(path, 'cpu')[1]
+    reg = pretrained_registry() if registry is None else registry
+    if name in reg and reg[name].get('kind') != 'cond':
+        raise ValueError(f"{name!r} is not a completion model (kind {reg[name].get('kind', 'vmt')!r}): load it with vmt_nb.pretrained.from_pretrained({name!r})")
+    return _load_cond(pretrained_file(name, reg, cache), device, None)
 
 def predict(learn, # a `Learner` trained with `fit_cond`
             c:torch.Tensor, # conditions (n, C, H, W): the hole set to 0

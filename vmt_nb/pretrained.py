@@ -32,6 +32,7 @@ def weights_state(learn, # a trained `Learner`
                   dtype=torch.float32, # the weights' dtype in the file
                   nets=SAMPLING_NETS): # the networks kept (of those the learner has); add 'enc' to keep the encoder
     "What a weights file holds: the networks' weights in `dtype`, how to build them, the options, the step, `meta` and the learner's `extras` (a conditional model's mask and `l1`)."
+    if isinstance(nets, str) or not set(nets) & {'energy', 'gen'}: raise ValueError(f"nets must be a tuple of network names with the energy or the generator, e.g. ('energy', 'gen'); got {nets!r}")
     if bad := [k for k in nets if k not in ('energy', 'gen', 'enc')]: raise ValueError(f"unknown network(s) {', '.join(bad)}: choose from energy, gen, enc")
     keep = {k: m for k, m in learn.model.items() if k in nets}
     nets = {k: net_spec(m) for k, m in keep.items()}
@@ -75,12 +76,15 @@ def save_weights(learn, # a trained `Learner`
     return dict(sha256=file_sha256(path), bytes=Path(path).stat().st_size, dtype=dtype, fp16_change=change)
 
 def is_weights_file(path): # a file
-    "Whether `path` is a weights file of `save_weights` (not a training checkpoint); errors of `load_checkpoint` for a missing or damaged file."
-    sd = load_checkpoint(path, 'cpu')
+    "Whether `path` is a weights file of `save_weights` (not a training checkpoint): its format read without loading its tensors; False for a file that does not load (whose loader then says why)."
+    if not Path(path).is_file(): raise FileNotFoundError(f"no checkpoint at {path}")
+    try: sd = torch.load(path, map_location='cpu', weights_only=True, mmap=True)
+    except Exception: return False
     return isinstance(sd, dict) and sd.get('format') == WEIGHTS_FORMAT
 
 def load_weights(path, # a file written by `save_weights`
-                 device=None): # where to put the networks; default: CUDA if available
+                 device=None, # where to put the networks; default: CUDA if available
+                 trusted=None): # module prefixes of the registered network classes that may be built; default: all (`build_net`)
     "A `Learner` that samples (no optimiser state, no data) and the run's metrics, from a weights file (a conditional model's: load it with `vmt_nb.conditional.load_cond`)."
     sd = load_checkpoint(path, device)
     if not isinstance(sd, dict) or sd.get('format') != WEIGHTS_FORMAT:
@@ -88,7 +92,7 @@ def load_weights(path, # a file written by `save_weights`
     cfg = VMTConfig(**sd['config'])
     step = STEPS[cfg.method]()
     step.needs = tuple(k for k in step.needs if k in sd['nets'])  # sampling only: the file may leave the encoder out
-    learn = Learner(**{k: build_net(spec) for k, spec in sd['nets'].items()}, cfg=cfg, device=device, step=step)
+    learn = Learner(**{k: build_net(spec, trusted) for k, spec in sd['nets'].items()}, cfg=cfg, device=device, step=step)
     learn.model.load_state_dict(_cast(sd['model'], torch.float32))
     learn.iter, learn.history = sd['step'], list(sd['meta'].get('history', []))
     learn.extras = dict(sd.get('extras') or {})  # files written before extras were kept have none
@@ -99,7 +103,7 @@ REGISTRY = Path(vmt_nb.__file__).parent/'pretrained.json'
 REGISTRY_FIELDS = ('url', 'sha256', 'bytes', 'dtype', 'data', 'preset', 'about')
 
 def pretrained_registry(path=None): # a registry file; default: the package's `pretrained.json`
-    "The registered pretrained weights: name -> entry (url, sha256, bytes, dtype, data, preset, about; file: its path in the repository)."
+    "The registered pretrained weights: name -> entry (url, sha256, bytes, dtype, data, preset, about; file: its path in the repository; kind: 'cond' for a completion model, else the training method, 'vmt' if absent)."
     reg = json.loads(Path(path or REGISTRY).read_text())
     for name, e in reg.items():
         if missing := [k for k in REGISTRY_FIELDS if k not in e]: raise ValueError(f"registry entry {name!r} lacks {', '.join(missing)}")
@@ -124,4 +128,7 @@ def from_pretrained(name:str, # a registered name, e.g. 'mnist_cpu'
                     registry:dict=None, # name -> entry; default: `pretrained_registry()`
                     cache=None): # the download folder; default: `cache_dir()/'pretrained'`
     "The `Learner` (for sampling) and the run's metrics of the pretrained weights `name`, downloaded once and checked."
-    return load_weights(pretrained_file(name, registry, cache), device)
+    reg = pretrained_registry() if registry is None else registry
+    if name in reg and reg[name].get('kind') == 'cond':
+        raise ValueError(f"{name!r} is a completion model: load it with vmt_nb.conditional.cond_from_pretrained({name!r}), or use vmt_nb_complete {name} PHOTO")
+    return load_weights(pretrained_file(name, reg, cache), device)

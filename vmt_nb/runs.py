@@ -281,13 +281,21 @@ def train_cond(data:str='facade', # 'facade' or 'folder'
     return m
 
 # %% ../nbs/09a_runs.ipynb #a6b5407c
-def _checkpoint_of(run):
-    "The checkpoint of a run folder (or the checkpoint or weights file itself; or the weights file of a registered completion model, e.g. 'facade_cpu'); `ValueError` naming what is missing."
-    reg = pretrained_registry()
-    if not Path(run).exists() and str(run) in reg and 'cond' in reg[str(run)].get('kind', ''): return pretrained_file(str(run))
-    run = Path(run)
+def _cond_models(registry=None):
+    "The registered completion models: name -> entry ({} when the registry cannot be read: a run folder works without it)."
+    try: reg = pretrained_registry() if registry is None else registry
+    except (OSError, ValueError): return {}
+    return {k: e for k, e in reg.items() if e.get('kind') == 'cond'}
+
+def _checkpoint_of(run, # a run folder, a checkpoint or weights file, or a registered completion model's name
+                   registry:dict=None): # name -> entry; default: `pretrained_registry()`
+    "The checkpoint of a run folder (or the checkpoint or weights file itself; else the weights file of a registered completion model, e.g. 'facade_cpu'); `ValueError` naming what is missing."
+    path = Path(run)
+    if path.is_file() or (path/'checkpoint.pt').is_file(): pass   # a run: before any name it may share
+    elif str(run) in (models := _cond_models(registry)): return pretrained_file(str(run), models)
+    run = path
     if not run.exists(): raise ValueError(f"no run at {run}: pass an output folder of vmt_nb_train_cond, or a pretrained completion model "
-                                          f"({', '.join(k for k, e in reg.items() if 'cond' in e.get('kind', '')) or 'none registered'})")
+                                          f"({', '.join(_cond_models(registry)) or 'none registered'})")
     if run.suffix.lower() in IMAGE_EXTS: raise ValueError(f"{run} is a photo, not a run: pass an output folder of vmt_nb_train_cond first, then the photos")
     ck = run/'checkpoint.pt' if run.is_dir() else run
     if not ck.is_file(): raise ValueError(f"{run} holds no checkpoint.pt: is it an output folder of vmt_nb_train_cond?")
@@ -302,7 +310,7 @@ def _photos(files, size):
     return torch.stack([load_photo(f, size) for f in files]), stems
 
 @with_run_folder('vmt_nb_complete')  # one process writes `out` at a time; a failed call leaves no empty folder
-def complete_photos(run, # an output folder of `vmt_nb_train_cond` (or a checkpoint file of `fit_cond`, or a pretrained completion model's name)
+def complete_photos(run, # an output folder of `vmt_nb_train_cond` (or a checkpoint file of `fit_cond`); else a pretrained completion model's name, e.g. 'facade_cpu'
                     photos:list, # image files, each at least the run's image size
                     out, # the output folder
                     n:int=4, # completions across z in <name>_samples.png; 1: no samples file
