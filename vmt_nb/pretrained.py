@@ -35,11 +35,12 @@ def weights_state(learn, # a trained `Learner`
     if isinstance(nets, str) or not set(nets) & {'energy', 'gen'}: raise ValueError(f"nets must be a tuple of network names with the energy or the generator, e.g. ('energy', 'gen'); got {nets!r}")
     if bad := [k for k in nets if k not in ('energy', 'gen', 'enc')]: raise ValueError(f"unknown network(s) {', '.join(bad)}: choose from energy, gen, enc")
     keep = {k: m for k, m in learn.model.items() if k in nets}
-    nets = {k: net_spec(m) for k, m in keep.items()}
-    if missing := [k for k, s in nets.items() if s is None]:
+    specs = {k: net_spec(m) for k, m in keep.items()}
+    if missing := [k for k, s in specs.items() if s is None]:
         raise ValueError(f"the {', '.join(missing)} network(s) do not record how to build them (a `rebuildable` class): "
                          "a weights file could not rebuild them")
-    return dict(format=WEIGHTS_FORMAT, config=asdict(learn.cfg), nets=nets, model=_cast({k: v for k, v in learn.model.state_dict().items() if k.split('.')[0] in keep}, dtype),
+    weights = {f'{k}.{n}': v for k, m in keep.items() for n, v in m.state_dict().items()}   # the model's state_dict, kept networks only
+    return dict(format=WEIGHTS_FORMAT, config=asdict(learn.cfg), nets=specs, model=_cast(weights, dtype),
                 step=learn.iter, dtype=str(dtype).removeprefix('torch.'), meta=meta or {}, extras=dict(learn.extras))
 
 @torch.no_grad()
