@@ -125,7 +125,9 @@ def iteration_precision_rows(precisions, reps, device, preset='mnist_cpu'):
                         EncConvMNIST(z_dim=p['z_dim']), data, cfg, device=device)
         learn.one_iter()
         ts = [timed(learn.one_iter, device) for _ in range(reps)]
-        rows.append(dict(preset=preset, precision=prec, resolved=learn.precision, median_s=statistics.median(ts)))
+        choice = learn.precision_choice  # how 'auto' chose: both timings and the energies' agreement
+        rows.append(dict(preset=preset, precision=prec, resolved=learn.precision, median_s=statistics.median(ts),
+                         **({'auto_choice': {k: v for k, v in choice.items() if k != 'machine'}} if choice else {})))
     base = rows[0]['median_s']
     for r in rows: r['speedup_vs_fp32'] = base / r['median_s']
     return rows
@@ -226,7 +228,7 @@ def main():
     res['precision'] = precision_rows([1.0, 0.5], 100, steps, reps, device)
     for r in res['precision']:
         print(f"  width {r['width']:.1f}  {r['variant']:45s} {r['image_steps_per_s']:8.0f} image-steps/s  x{r['speedup_vs_best_fp32_plain']:.2f}")
-    res['iteration_precision'] = iteration_precision_rows(['fp32', 'bf16', 'fp16'], 5 if a.quick else 15, device)
+    res['iteration_precision'] = iteration_precision_rows(['fp32', 'bf16', 'fp16', 'auto'], 5 if a.quick else 15, device)
     for r in res['iteration_precision']:
         print(f"  mnist_cpu iteration, {r['precision']} (runs as {r['resolved']}): {r['median_s']:.3f} s  x{r['speedup_vs_fp32']:.2f}")
     res['iteration'], res['iteration_fit'] = iteration_rows(ks, a.batch_iter, 2 if a.quick else 3, device)
