@@ -97,6 +97,7 @@ def load_weights(path, # a file written by `save_weights`
     learn.model.load_state_dict(_cast(sd['model'], torch.float32))
     learn.iter, learn.history = sd['step'], list(sd['meta'].get('history', []))
     learn.extras = dict(sd.get('extras') or {})  # files written before extras were kept have none
+    learn.from_weights = str(path)
     return learn, sd['meta']
 
 # %% ../nbs/07a_pretrained.ipynb #3c21ee56

@@ -285,6 +285,7 @@ class Learner:
         self.opt, self.sched = self._optimisers()
         self.iter, self.n_iters, self.history, self.cbs, self.failed = 0, None, [], [], False  # iterations done; `fit`'s total
         self.extras = {}  # what a callback records so that the checkpoint alone rebuilds the run (08_conditional: the mask)
+        self.from_weights = None  # the weights file a sampling-only learner was loaded from (`load_weights`): nothing to save or resume
         for cb in cbs: self.add_cb(cb)
 
     def _event_shape(self):
@@ -396,6 +397,9 @@ class Learner:
 
     def check_resume(self, sd:dict): # a state from `state_dict` (or a checkpoint)
         "Raise `ValueError` unless `sd` is a training state of this method, configuration, networks and data."
+        if sd.get('format') == 'vmt_nb.weights/1':
+            raise ValueError("a weights file (`save_weights`: networks for sampling, no optimiser state) cannot be resumed; "
+                             "load it with `load_weights` or `from_pretrained`, or train from a training checkpoint")
         if sd.get('format') != 'vmt_nb.train/1': raise ValueError("not a vmt_nb training checkpoint (format key missing)")
         if sd['config']['method'] != self.cfg.method:
             raise ValueError(f"the checkpoint is a {sd['config']['method']!r} run, not {self.cfg.method!r}")
@@ -429,6 +433,9 @@ class Learner:
     def save(self, path, # the checkpoint file, written atomically
              keep_prev:bool=False): # keep the replaced checkpoint as `<name>.prev.pt`
         "Save `state_dict` to `path`; on W processes only rank 0 writes (call it on all of them or on rank 0 alone)."
+        if self.from_weights is not None:
+            raise ValueError(f"this learner was loaded for sampling from the weights file {self.from_weights}: it has no training state "
+                             "(optimisers, data position, encoder) to save and resume; keep its networks with `save_weights`")
         return save_checkpoint(self.state_dict(), path, keep_prev) if is_main() else Path(path)
 
     @classmethod
