@@ -20,7 +20,7 @@ from .train import VMTConfig
 _TOY_CFG = dict(batch_size=256, n_chains=256, n_steps=20, delta=0.1, beta=4.0, sigma=0.1, ebm_reg=0.1, lr_ebm=5e-3, lr_vae=1e-3,
                 vae_steps=4, restart=0.25, clamp_to_init=True)
 _CPU_CFG = dict(batch_size=64, n_chains=64, n_steps=15, delta=1.0, langevin='official', ref_sigma=8.0, beta=3.0,
-                lr_ebm=1e-3, lr_vae=1e-3, clamp=(-1., 1.))
+                lr_ebm=1e-3, lr_vae=1e-3, clamp=(-1., 1.), precision='auto')
 _PAPER_28 = dict(batch_size=400, n_chains=400, n_steps=50, delta=0.001, langevin='official', beta=3.0, lr_ebm=0.009,
                  lr_vae=1e-4, lr_decay=0.98, decay_every=20 * 150)
 _PAPER_32 = dict(batch_size=250, n_chains=900, n_steps=15, delta=0.002, langevin='official', beta=2.0, lr_ebm=0.009,

@@ -342,7 +342,8 @@ def plot_heatmap(rows, # rows of a sweep over two options
 
 METRIC_LABELS = {'x_init.fd': 'classifier FD of x̂', 'x_syn.fd': 'classifier FD of x̃', 'x_init.score': 'classifier score of x̂',
                  'x_syn.score': 'classifier score of x̃', 'kl_ebm': 'KL(p_data ‖ π_α)', 'kl_gen': 'KL(p_data ‖ p_θ)',
-                 'hat.near': 'x̂ near a mode', 'syn.near': 'x̃ near a mode'}   # axis labels of the numbers of `run_toy` and `run_image`
+                 'hat.near': 'x̂ near a mode', 'syn.near': 'x̃ near a mode', 'hat.cover': 'modes x̂ covers',
+                 'syn.cover': 'modes x̃ covers'}   # axis labels of the numbers of `run_toy` and `run_image`
 
 def plot_line(rows, # rows of a sweep over one option
               name:str, # the number drawn (`metric`)
