@@ -27,8 +27,8 @@ _PAPER_32 = dict(batch_size=250, n_chains=900, n_steps=15, delta=0.002, langevin
                  lr_vae=2e-4, lr_decay=0.98, decay_every=20 * 200)
 
 PRESETS = {
-    'toy': dict(kind='toy', iters=1500, hidden=128, z_dim=2, cfg=_TOY_CFG),
-    'toy_long': dict(kind='toy', iters=10_000, hidden=128, z_dim=2, cfg=_TOY_CFG),
+    'toy': dict(kind='toy', iters=1500, hidden=128, z_dim=2, threads=1, cfg=_TOY_CFG),   # threads: see the table
+    'toy_long': dict(kind='toy', iters=10_000, hidden=128, z_dim=2, threads=1, cfg=_TOY_CFG),
     'mnist_cpu': dict(kind='image', iters=2000, minutes=10, width=0.5, z_dim=32, n=10_000, cfg=_CPU_CFG),
     'cifar10_cpu': dict(kind='image', iters=2000, minutes=10, width=0.25, z_dim=32, init='torch', gen_up='resize',
                         cfg=dict(_CPU_CFG, lr_ebm=3e-3, lr_vae=5e-4)),
