@@ -113,20 +113,28 @@ def precision_rows(widths, batch, n_steps, reps, device):
                              gflops=flops / med / 1e9, speedup_vs_best_fp32_plain=best_plain / med))
     return rows
 
-def iteration_precision_rows(precisions, reps, device, preset='mnist_cpu'):
-    "Seconds per training iteration of a CLI preset's networks and options, in each precision (random data)."
+ITERATION_VARIANTS = [dict(precision='fp32'), dict(precision='bf16'), dict(precision='fp16'), dict(precision='auto'),
+                      dict(precision='auto', vae_precision='energy')]
+
+def iteration_precision_rows(variants, reps, device, preset='mnist_cpu'):
+    "Seconds per training iteration of a CLI preset's networks and options with each variant's `VMTConfig` overrides (random data), interleaved."
     from vmt_nb.presets import PRESETS
-    p, rows = PRESETS[preset], []
-    for prec in precisions:
+    p, learners = PRESETS[preset], []
+    for over in variants:
         torch.manual_seed(0)
-        cfg = VMTConfig(**dict(p['cfg'], precision=prec))
+        cfg = VMTConfig(**dict(p['cfg'], **over))
         data = torch.rand(4 * cfg.batch_size, 1, 28, 28) * 2 - 1
         learn = Learner(EnergyConvMNIST(width=p['width']), GenConvMNIST(z_dim=p['z_dim'], init=p.get('init', 'official')),
                         EncConvMNIST(z_dim=p['z_dim']), data, cfg, device=device)
-        learn.one_iter()
-        ts = [timed(learn.one_iter, device) for _ in range(reps)]
+        learn.one_iter(); learners.append(learn)
+    ts = [[] for _ in learners]
+    for _ in range(reps):
+        for t, learn in zip(ts, learners): t.append(timed(learn.one_iter, device))
+    rows = []
+    for over, learn, t in zip(variants, learners, ts):
         choice = learn.precision_choice  # how 'auto' chose: both timings and the energies' agreement
-        rows.append(dict(preset=preset, precision=prec, resolved=learn.precision, median_s=statistics.median(ts),
+        rows.append(dict(preset=preset, precision=over['precision'], vae_precision=learn.cfg.vae_precision, resolved=learn.precision,
+                         median_s=statistics.median(t),
                          **({'auto_choice': {k: v for k, v in choice.items() if k != 'machine'}} if choice else {})))
     base = rows[0]['median_s']
     for r in rows: r['speedup_vs_fp32'] = base / r['median_s']
@@ -196,8 +204,11 @@ def markdown(res):
         out += ['', '| energy network | variant | image-steps/s | vs best fp32 plain loop |', '|---|---|---|---|']
         out += [f"| MNIST, width {r['width']} | {r['variant']} | {r['image_steps_per_s']:,.0f} | ×{r['speedup_vs_best_fp32_plain']:.2f} |"
                 for r in res['precision']]
-        out += ['', '| `mnist_cpu` training iteration | runs as | seconds | vs fp32 |', '|---|---|---|---|']
-        out += [f"| {r['precision']} | {r['resolved']} | {r['median_s']:.3f} | ×{r['speedup_vs_fp32']:.2f} |" for r in res['iteration_precision']]
+    if 'iteration_precision' in res:
+        vae = lambda r: ", `vae_precision='energy'`" if r.get('vae_precision') == 'energy' else ''
+        out += ['', '| `mnist_cpu` training iteration | the energy runs as | seconds | vs fp32 |', '|---|---|---|---|']
+        out += [f"| {r['precision']}{vae(r)} | {r['resolved']} | {r['median_s']:.3f} | ×{r['speedup_vs_fp32']:.2f} |"
+                for r in res['iteration_precision']]
     return '\n'.join(out)
 
 def main():
@@ -228,9 +239,9 @@ def main():
     res['precision'] = precision_rows([1.0, 0.5], 100, steps, reps, device)
     for r in res['precision']:
         print(f"  width {r['width']:.1f}  {r['variant']:45s} {r['image_steps_per_s']:8.0f} image-steps/s  x{r['speedup_vs_best_fp32_plain']:.2f}")
-    res['iteration_precision'] = iteration_precision_rows(['fp32', 'bf16', 'fp16', 'auto'], 5 if a.quick else 15, device)
+    res['iteration_precision'] = iteration_precision_rows(ITERATION_VARIANTS, 5 if a.quick else 15, device)
     for r in res['iteration_precision']:
-        print(f"  mnist_cpu iteration, {r['precision']} (runs as {r['resolved']}): {r['median_s']:.3f} s  x{r['speedup_vs_fp32']:.2f}")
+        print(f"  mnist_cpu iteration, {r['precision']}, VAE {r['vae_precision']} (runs as {r['resolved']}): {r['median_s']:.3f} s  x{r['speedup_vs_fp32']:.2f}")
     res['iteration'], res['iteration_fit'] = iteration_rows(ks, a.batch_iter, 2 if a.quick else 3, device)
     for r in res['iteration']: print(f"  K={r['K']:3d}: {r['median_s']:.3f} s per training iteration (batch {a.batch_iter})")
     f = res['iteration_fit']

@@ -84,9 +84,11 @@ class TimeBudgetCB(TimeLimitCB):
 
 # %% ../nbs/04c_callbacks.ipynb #a62c973a
 def all_finite(tensors): # tensors, e.g. a module's parameters
-    "Whether every value of every tensor is finite (one host synchronisation)."
-    flags = [torch.isfinite(t).all() for t in tensors]
-    return bool(torch.stack(flags).all()) if flags else True
+    "Whether every value of every tensor is finite (one host synchronisation; two when a sum is not)."
+    tensors = list(tensors)
+    if not tensors: return True
+    if bool(torch.stack([t.float().sum() for t in tensors]).isfinite().all()): return True  # a NaN or ±inf makes its sum non-finite
+    return bool(torch.stack([torch.isfinite(t).all() for t in tensors]).all())  # or finite values whose sum overflowed: look at each
 
 class DivergenceGuardCB(Callback):
     "Skip non-finite data batches; restore the last good state and lower the learning rates when training diverges."
@@ -104,7 +106,8 @@ class DivergenceGuardCB(Callback):
     def snapshot(self):
         sd = self.learn.state_dict()
         sd.pop('rng')
-        self.good = copy.deepcopy(sd)
+        history = list(sd.pop('history'))  # rows are appended, never changed: the list is copied, not every row
+        self.good = dict(copy.deepcopy(sd), history=history)
 
     def before_fit(self): self.snapshot()
     def after_step(self):

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'FP16_SCALE', 'NETS', 'MOVED_NETS', 'default_device', 'model_device', 'set_seed', 'native_bf16',
-           'native_precision', 'low_precision', 'resolve_precision', 'autocast', 'machine', 'check_positive',
+           'native_precision', 'low_precision', 'resolve_precision', 'autocast', 'upcast', 'machine', 'check_positive',
            'check_nonneg', 'check_finite', 'check_shape', 'check_multiple', 'rebuildable', 'net_spec', 'current_spec',
            'build_net', 'to_pm1', 'from_pm1', 'image_grid', 'show_images']
 
@@ -78,6 +78,10 @@ def autocast(precision:str, # 'fp32', 'bf16' or 'fp16' (resolve 'auto' first)
     if precision not in PRECISIONS[:3]: raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}")
     dtype = _AMP_DTYPES.get(precision)
     return torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype is not None)
+
+def upcast(t:torch.Tensor): # a network's output, perhaps computed under `autocast`
+    "`t` in fp32 if it is bf16 or fp16, else `t` itself (fp64 stays fp64)."
+    return t.float() if t.dtype in (torch.bfloat16, torch.float16) else t
 
 # %% ../nbs/00_core.ipynb #7c1e264e
 def machine(device=None): # where a run trains: a device, its name, or None for `default_device`

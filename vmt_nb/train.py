@@ -72,6 +72,8 @@ class VMTConfig:
                               # (measured: the device's native bf16 or fp16 where it is faster and its energies agree
                               # with fp32's, see `choose_precision`; fp32 on a device without one); samples, updates
                               # and losses stay fp32
+    vae_precision:str='fp32'  # the generator's and encoder's arithmetic (the proposals and the VAE step): 'fp32', or
+                              # 'energy': bf16 autocast when the energy runs in bf16 (fp32 otherwise, fp16 included)
 
     def __post_init__(self):
         if self.method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
@@ -88,6 +90,7 @@ class VMTConfig:
         if not 0 <= self.adam_beta1 < 1: raise ValueError(f"adam_beta1 must be in [0, 1), got {self.adam_beta1!r}")
         langevin_kwargs(self.langevin)  # raises for an unknown convention
         if self.precision not in PRECISIONS: raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
+        if self.vae_precision not in ('fp32', 'energy'): raise ValueError(f"vae_precision must be 'fp32' or 'energy', got {self.vae_precision!r}")
         if self.clamp is not None: self.clamp = tuple(self.clamp)
         if self.clamp_to_init and self.clamp is not None: raise ValueError("clamp_to_init and clamp both set a clamp: give one")
 
@@ -116,7 +119,8 @@ class TrainStep:
                 n:int): # number of proposals (of this process)
         "Ancestral samples x̂ = g(ẑ), ẑ ~ N(0, I) (Eq. 6(i))."
         gen = learn.model.gen
-        return gen(local_rows(torch.randn(global_rows(n), gen.z_dim, device=learn.device)))  # W processes: one draw, sliced
+        z = local_rows(torch.randn(global_rows(n), gen.z_dim, device=learn.device))  # W processes: one draw, sliced
+        with learn.vae_autocast(): return upcast(gen(z))
 
     def uniform(self,
                 learn, # the `Learner` (its options, event shape and device)
@@ -149,7 +153,7 @@ class TrainStep:
                    x:torch.Tensor): # the VAE's training examples: x̃ for VMT, the data for the VAE baseline
         "`cfg.vae_steps` Adam steps on the β-weighted negative ELBO of `x` (Eq. 9), over generator and encoder; the first step's terms."
         for i in range(learn.cfg.vae_steps):
-            out = vae_loss(learn.model.gen, learn.model.enc, x, beta=learn.cfg.beta, sigma=learn.cfg.sigma)
+            with learn.vae_autocast(): out = vae_loss(learn.model.gen, learn.model.enc, x, beta=learn.cfg.beta, sigma=learn.cfg.sigma)
             learn.update('vae', out['loss'])
             if i == 0: stats = dict(vae_loss=out['loss'].detach(), recon=out['recon'].detach(), kl=out['kl'].detach())
         return stats
@@ -210,7 +214,7 @@ class CoopStep(TrainStep):
     def __call__(self, learn, x_obs):
         gen, cfg = learn.model.gen, learn.cfg
         z = local_rows(torch.randn(global_rows(learn.chains), gen.z_dim, device=learn.device))
-        x_init = gen(z)
+        with learn.vae_autocast(): x_init = upcast(gen(z))
         learn.x_init = x_init.detach()
         learn.x_syn, tr = self.revise(learn, learn.x_init)
         learn.callback('after_langevin')
@@ -241,7 +245,7 @@ class Samples(NamedTuple):
     x_syn: torch.Tensor
     trace: dict = None
 
-RESUME_MAY_CHANGE = ('channels_last', 'precision')  # how the arithmetic runs, not what is computed
+RESUME_MAY_CHANGE = ('channels_last', 'precision', 'vae_precision')  # how the arithmetic runs, not what is computed
 WEIGHTS_FORMAT = 'vmt_nb.weights/1'  # a weights file's format (`save_weights`, 07a_pretrained): not a checkpoint to resume
 
 def _plain(v): return tuple(v) if isinstance(v, list) else v
@@ -354,6 +358,9 @@ class Learner:
 
     def lrs(self): return {f'lr_{k}': o.param_groups[0]['lr'] for k, o in self.opt.items()}
     def autocast(self): return autocast(self.precision, self.device)
+    def vae_autocast(self):
+        "The generator's and encoder's autocast: bf16 when `cfg.vae_precision` is 'energy' and the energy runs in bf16, else none."
+        return autocast('bf16' if self.cfg.vae_precision == 'energy' and self.precision == 'bf16' else 'fp32', self.device)
     def sampler_kwargs(self): return dict(self.cfg.sampler_kwargs(), precision=self.precision)
 
     def one_iter(self):

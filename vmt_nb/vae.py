@@ -12,7 +12,7 @@ __all__ = ['VAE_INITS', 'GEN_UPS', 'UPSAMPLERS', 'reparam', 'kl_std_normal', 'lo
 import math
 import torch
 from torch import nn
-from .core import rebuildable, check_positive, check_nonneg, check_finite, check_shape, check_multiple
+from .core import rebuildable, check_positive, check_nonneg, check_finite, check_shape, check_multiple, upcast
 from .distributed import global_rows, local_rows
 
 # %% ../nbs/04_vae.ipynb #56b76333
@@ -58,8 +58,8 @@ def vae_loss(gen:nn.Module, # generator g_theta: (batch, z_dim) -> (batch, *even
     "β-VAE loss on `x`: dict(loss, recon, kl) of per-example means; loss = recon + beta * kl."
     check_nonneg('beta', beta); check_positive('sigma', sigma); _check_pair(gen, enc)
     x = check_finite('x', check_shape('x', x, enc.event_shape)).detach()
-    mu, log_sigma = enc(x)
-    x_rec = gen(reparam(mu, log_sigma, generator))
+    mu, log_sigma = map(upcast, enc(x))  # fp32 when the networks run under autocast (`VMTConfig.vae_precision`)
+    x_rec = upcast(gen(reparam(mu, log_sigma, generator)))
     recon = (x - x_rec).pow(2).flatten(1).sum(1) / (2 * sigma**2)
     kl = kl_std_normal(mu, log_sigma)
     return dict(loss=(recon + beta * kl).mean(), recon=recon.mean(), kl=kl.mean())
