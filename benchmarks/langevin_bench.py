@@ -59,10 +59,9 @@ def loop_rows(widths, batch, n_steps, reps, device, compile_too=False):
                     'reference loop, channels-last': lambda: reference_loop(cl, xc, n_steps, 0.01),
                     'vmt_nb.langevin, channels-last (fit default)': lambda: langevin(cl, xc, n_steps, 0.01)}
         if compile_too:
-            comp = torch.compile(cl)
-            t0 = time.perf_counter(); langevin(comp, xc, n_steps, 0.01); sync(device)
-            print(f"  torch.compile warm-up (width {w}): {time.perf_counter() - t0:.1f} s")
-            variants['vmt_nb.langevin, channels-last + torch.compile'] = lambda: langevin(comp, xc, n_steps, 0.01)
+            t0 = time.perf_counter(); langevin(cl, xc, n_steps, 0.01, compile=True); sync(device)
+            print(f"  compile=True warm-up (width {w}): {time.perf_counter() - t0:.1f} s")
+            variants['vmt_nb.langevin, channels-last, compile=True'] = lambda: langevin(cl, xc, n_steps, 0.01, compile=True)
         for f in variants.values(): f()  # warm-up
         times = {k: [] for k in variants}
         for _ in range(reps):
@@ -75,6 +74,26 @@ def loop_rows(widths, batch, n_steps, reps, device, compile_too=False):
                              gflops=flops / med / 1e9, speedup_vs_reference=ref / med))
     return rows
 
+def mlp_rows(batch, n_steps, reps, device, compile_too=False):
+    "Chains per second on the 2D presets' MLP energy (`toy_nets`): the plain loop, ours, and ours with compile=True, interleaved."
+    from vmt_nb.presets import toy_nets
+    torch.manual_seed(0)
+    e = toy_nets()['energy'].to(device).requires_grad_(False)
+    x = torch.randn(batch, 2, device=device)
+    variants = {'plain loop, fp32': lambda: reference_loop(e, x, n_steps, 0.1),
+                'vmt_nb.langevin, fp32': lambda: langevin(e, x, n_steps, 0.1)}
+    if compile_too:
+        t0 = time.perf_counter(); langevin(e, x, n_steps, 0.1, compile=True); sync(device)
+        print(f"  compile=True warm-up (2D MLP): {time.perf_counter() - t0:.1f} s")
+        variants['vmt_nb.langevin, fp32, compile=True'] = lambda: langevin(e, x, n_steps, 0.1, compile=True)
+    for f in variants.values(): f()  # warm-up
+    times = {k: [] for k in variants}
+    for _ in range(reps):
+        for k, f in variants.items(): times[k].append(timed(f, device))
+    ref = statistics.median(times['plain loop, fp32'])
+    return [dict(energy='2D MLP (toy_nets, width 128)', batch=batch, n_steps=n_steps, variant=k, median_s=statistics.median(ts),
+                 ms_per_step=statistics.median(ts) / n_steps * 1e3, speedup_vs_plain=ref / statistics.median(ts)) for k, ts in times.items()]
+
 def reference_loop_amp(energy, x, n_steps, delta, dtype):
     "The plain loop with the energy under autocast (`dtype`), the chain in fp32: the same math as `langevin(precision=...)`."
     for _ in range(n_steps):
@@ -84,7 +103,7 @@ def reference_loop_amp(energy, x, n_steps, delta, dtype):
         x = (x - 0.5 * delta**2 * g + delta * torch.randn_like(x)).detach()
     return x
 
-def precision_rows(widths, batch, n_steps, reps, device):
+def precision_rows(widths, batch, n_steps, reps, device, compile_too=False):
     "Image-steps/s in fp32, bf16 and fp16 (autocast of the energy), ours and the plain loop, channels-last and NCHW, interleaved."
     rows = []
     for w in widths:
@@ -101,6 +120,8 @@ def precision_rows(widths, batch, n_steps, reps, device):
                 variants[f'plain loop, {fname}, {p} autocast'] = lambda e=e, xf=xf, dt=dt: reference_loop_amp(e, xf, n_steps, DELTA, dt)
             for p in ('fp32', 'bf16', 'fp16'):
                 variants[f'vmt_nb.langevin, {fname}, {p}'] = lambda e=e, xf=xf, p=p: langevin(e, xf, n_steps, DELTA, precision=p)
+            if compile_too and fmt == torch.channels_last:
+                variants[f'vmt_nb.langevin, {fname}, bf16, compile=True'] = lambda e=e, xf=xf: langevin(e, xf, n_steps, DELTA, precision='bf16', compile=True)
         for f in variants.values(): f()  # warm-up
         times = {k: [] for k in variants}
         for _ in range(reps):
@@ -204,6 +225,9 @@ def markdown(res):
         out += ['', '| energy network | variant | image-steps/s | vs best fp32 plain loop |', '|---|---|---|---|']
         out += [f"| MNIST, width {r['width']} | {r['variant']} | {r['image_steps_per_s']:,.0f} | ×{r['speedup_vs_best_fp32_plain']:.2f} |"
                 for r in res['precision']]
+    if 'mlp' in res:
+        out += ['', '| energy network | variant | ms per step (256 chains) | vs plain loop |', '|---|---|---|---|']
+        out += [f"| {r['energy']} | {r['variant']} | {r['ms_per_step']:.3f} | ×{r['speedup_vs_plain']:.2f} |" for r in res['mlp']]
     if 'iteration_precision' in res:
         vae = lambda r: ", `vae_precision='energy'`" if r.get('vae_precision') == 'energy' else ''
         out += ['', '| `mnist_cpu` training iteration | the energy runs as | seconds | vs fp32 |', '|---|---|---|---|']
@@ -236,9 +260,11 @@ def main():
         r['fraction_of_matmul'] = r['gflops'] / res['matmul_gflops']
         print(f"  width {r['width']:.1f}  {r['variant']:48s} {r['image_steps_per_s']:8.0f} image-steps/s  "
               f"{r['gflops']:6.1f} GFLOP/s ({r['fraction_of_matmul']:.0%} of matmul)  x{r['speedup_vs_reference']:.2f}")
-    res['precision'] = precision_rows([1.0, 0.5], 100, steps, reps, device)
+    res['precision'] = precision_rows([1.0, 0.5], 100, steps, reps, device, a.compile)
     for r in res['precision']:
         print(f"  width {r['width']:.1f}  {r['variant']:45s} {r['image_steps_per_s']:8.0f} image-steps/s  x{r['speedup_vs_best_fp32_plain']:.2f}")
+    res['mlp'] = mlp_rows(256, 20, 5 * reps, device, a.compile)
+    for r in res['mlp']: print(f"  2D MLP, {r['variant']:36s} {r['ms_per_step']:.3f} ms per step  x{r['speedup_vs_plain']:.2f}")
     res['iteration_precision'] = iteration_precision_rows(ITERATION_VARIANTS, 5 if a.quick else 15, device)
     for r in res['iteration_precision']:
         print(f"  mnist_cpu iteration, {r['precision']}, VAE {r['vae_precision']} (runs as {r['resolved']}): {r['median_s']:.3f} s  x{r['speedup_vs_fp32']:.2f}")

@@ -72,8 +72,10 @@ class VMTConfig:
                               # (measured: the device's native bf16 or fp16 where it is faster and its energies agree
                               # with fp32's, see `choose_precision`; fp32 on a device without one); samples, updates
                               # and losses stay fp32
-    vae_precision:str='fp32'  # the generator's and encoder's arithmetic (the proposals and the VAE step): 'fp32', or
-                              # 'energy': bf16 autocast when the energy runs in bf16 (fp32 otherwise, fp16 included)
+    vae_precision:str='fp32'  # generator and encoder: 'fp32', or 'energy' (bf16 whenever the energy runs in bf16)
+                              # (the proposals and the VAE step under autocast; fp32 when the energy runs in fp16 or fp32)
+    compile:bool=False        # Langevin's input gradient through torch.compile (faster for small MLP energies on a CPU)
+                              # (`langevin`'s `compile`; not for the image energies, see benchmarks/)
 
     def __post_init__(self):
         if self.method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
@@ -103,6 +105,7 @@ class VMTConfig:
         kw = dict(langevin_kwargs(self.langevin), delta=self.delta, clamp=clamp)
         if self.ref_sigma is not None: kw['ref_sigma'] = self.ref_sigma
         if self.noise_sigma is not None: kw['noise_sigma'] = self.noise_sigma
+        if self.compile: kw['compile'] = True
         return kw
 
 # %% ../nbs/05_train.ipynb #8b4f4afb
@@ -245,7 +248,7 @@ class Samples(NamedTuple):
     x_syn: torch.Tensor
     trace: dict = None
 
-RESUME_MAY_CHANGE = ('channels_last', 'precision', 'vae_precision')  # how the arithmetic runs, not what is computed
+RESUME_MAY_CHANGE = ('channels_last', 'precision', 'vae_precision', 'compile')  # how the arithmetic runs, not what is computed
 WEIGHTS_FORMAT = 'vmt_nb.weights/1'  # a weights file's format (`save_weights`, 07a_pretrained): not a checkpoint to resume
 
 def _plain(v): return tuple(v) if isinstance(v, list) else v
