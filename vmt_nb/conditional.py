@@ -124,9 +124,10 @@ class CondVMTStep(TrainStep):
 
     def vae_update(self, learn, y, c, y_obs=None):
         "One Adam step on the β-cVAE loss of (ỹ, c) (Eq. 9 given c), plus `l1` × `anchor` if `l1`, over generator and encoder."
-        out = cond_vae_loss(learn.model.gen, learn.model.enc, y, c, self.mask, learn.cfg.beta, learn.cfg.sigma)
-        loss, stats = out['loss'], {}
-        if self.l1: stats['l1'] = self.anchor(learn, y_obs, c); loss = loss + self.l1 * stats['l1']
+        with learn.vae_autocast():  # `VMTConfig.vae_precision`, as the proposals
+            out = cond_vae_loss(learn.model.gen, learn.model.enc, y, c, self.mask, learn.cfg.beta, learn.cfg.sigma)
+            loss, stats = out['loss'], {}
+            if self.l1: stats['l1'] = self.anchor(learn, y_obs, c).float(); loss = loss + self.l1 * stats['l1']
         learn.update('vae', loss)
         return dict(vae_loss=out['loss'].detach(), recon=out['recon'].detach(), kl=out['kl'].detach(),
                     **{k: v.detach() for k, v in stats.items()})
