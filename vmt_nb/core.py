@@ -9,7 +9,7 @@ __all__ = ['PRECISIONS', 'FP16_SCALE', 'NETS', 'MOVED_NETS', 'default_device', '
            'build_net', 'to_pm1', 'from_pm1', 'image_grid', 'show_images']
 
 # %% ../nbs/00_core.ipynb #8578c7d9
-import functools, importlib, inspect, math, random, numbers, re, warnings
+import contextlib, functools, importlib, inspect, math, random, numbers, re, warnings
 import numpy as np
 import torch
 # torchvision and pyplot are imported where they are used: they take seconds to import, and the CLI's
@@ -76,8 +76,9 @@ def autocast(precision:str, # 'fp32', 'bf16' or 'fp16' (resolve 'auto' first)
              device): # the device whose operations to autocast
     "The `torch.autocast` context for `precision` on `device` (disabled for fp32)."
     if precision not in PRECISIONS[:3]: raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}")
-    dtype = _AMP_DTYPES.get(precision)
-    return torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype is not None)
+    dtype, kind = _AMP_DTYPES.get(precision), torch.device(device).type
+    if dtype is None and not torch.is_autocast_enabled(kind): return contextlib.nullcontext()  # nothing to switch off: no context's cost
+    return torch.autocast(kind, dtype=dtype, enabled=dtype is not None)
 
 def upcast(t:torch.Tensor): # a network's output, perhaps computed under `autocast`
     "`t` in fp32 if it is bf16 or fp16, else `t` itself (fp64 stays fp64)."

@@ -50,7 +50,8 @@ def frozen_params(module): # an `nn.Module`; any other callable has no parameter
 def _sum_energy(energy, x, precision, scale):
     "Σᵢ E(xᵢ) · scale (what is differentiated) and the per-example energies (fp32, no graph)."
     with autocast(precision, x.device): e = energy(x)
-    return e.float().sum() * scale, e.detach().float()
+    s = e.float().sum()
+    return s * scale if scale != 1. else s, e.detach().float()
 
 _compiled = {}  # the compiled input gradient, built on first use of compile=True
 def _compiled_grad(energy, x, precision, scale):

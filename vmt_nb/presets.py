@@ -18,7 +18,7 @@ from .train import VMTConfig
 
 # %% ../nbs/07_presets.ipynb #96bc9113
 _TOY_CFG = dict(batch_size=256, n_chains=256, n_steps=20, delta=0.1, beta=4.0, sigma=0.1, ebm_reg=0.1, lr_ebm=5e-3, lr_vae=1e-3,
-                vae_steps=4, restart=0.25, clamp_to_init=True, compile=True)
+                vae_steps=4, restart=0.25, clamp_to_init=True)
 _CPU_CFG = dict(batch_size=64, n_chains=64, n_steps=15, delta=1.0, langevin='official', ref_sigma=8.0, beta=3.0,
                 lr_ebm=1e-3, lr_vae=1e-3, clamp=(-1., 1.), precision='auto')
 _PAPER_28 = dict(batch_size=400, n_chains=400, n_steps=50, delta=0.001, langevin='official', beta=3.0, lr_ebm=0.009,

@@ -45,7 +45,7 @@ def run_member(dist, # a density of the family
                **kwargs): # fields of `VMTConfig` overriding the toy preset
     "Train on `dist` for `budget` CPU seconds with the toy preset's options; the metrics, the learner and final samples."
     torch.set_num_threads(threads)
-    cfg, p = toy_cfg(**{'compile': False, **kwargs}), PRESETS['toy']  # eager chains: compiling would take the first seconds of a CPU budget
+    cfg, p = toy_cfg(**kwargs), PRESETS['toy']
     if standardize is None: standardize = p.get('standardize', False)
     set_seed(seed)
     tb, guard = TimeBudgetCB(budget, every, evaluate or _evaluate(dist)), DivergenceGuardCB()
