@@ -93,6 +93,7 @@ class VMTConfig:
         langevin_kwargs(self.langevin)  # raises for an unknown convention
         if self.precision not in PRECISIONS: raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
         if self.vae_precision not in ('fp32', 'energy'): raise ValueError(f"vae_precision must be 'fp32' or 'energy', got {self.vae_precision!r}")
+        if not isinstance(self.compile, bool): raise ValueError(f"compile must be True or False, got {self.compile!r}")
         if self.clamp is not None: self.clamp = tuple(self.clamp)
         if self.clamp_to_init and self.clamp is not None: raise ValueError("clamp_to_init and clamp both set a clamp: give one")
 
