@@ -134,8 +134,9 @@ def precision_rows(widths, batch, n_steps, reps, device, compile_too=False):
                              gflops=flops / med / 1e9, speedup_vs_best_fp32_plain=best_plain / med))
     return rows
 
-ITERATION_VARIANTS = [dict(precision='fp32'), dict(precision='bf16'), dict(precision='fp16'), dict(precision='auto'),
-                      dict(precision='auto', vae_precision='energy')]
+ITERATION_VARIANTS = [dict(precision='fp32', vae_precision='fp32'), dict(precision='bf16', vae_precision='fp32'),
+                      dict(precision='fp16', vae_precision='fp32'), dict(precision='auto', vae_precision='fp32'),
+                      dict(precision='auto', vae_precision='energy')]   # the last is the preset's own
 
 def iteration_precision_rows(variants, reps, device, preset='mnist_cpu'):
     "Seconds per training iteration of a CLI preset's networks and options with each variant's `VMTConfig` overrides (random data), interleaved."
