@@ -4,9 +4,15 @@ many more iterations than the preset's 400, scored on the test photos every `--e
 here asserts). The hole PSNR of the fills is stored beside it.
 
     OMP_NUM_THREADS=1 VMT_DATA=/work/shared/data python benchmarks/cond_l1_long.py --iters 4000 --out benchmarks/results/cond_l1_long.json
+    ... --crop 0.67   # each training photo loaded at 1.5x the size; every batch a random square crop of 67-100 % of its side, resized
+
+`--crop` is data augmentation the presets do not have (random zoomed crops, as pix2pix's random jitter): the test photos
+stay whole, centre-cropped and resized as always.
 """
 import argparse, json, time
 import torch
+import torch.nn.functional as F
+from vmt_nb.photos import facade_files, split_files, load_photo
 from vmt_nb.conditional import FILLS, random_hflip, compose
 from vmt_nb.presets import cond_preset, cond_nets, cond_data
 from vmt_nb.metrics import completion_metrics
@@ -17,6 +23,7 @@ if __name__ == '__main__':
     p.add_argument('--iters', type=int, default=4000); p.add_argument('--every', type=int, default=500)
     p.add_argument('--seed', type=int, default=0); p.add_argument('--lr', type=float, default=1e-3)
     p.add_argument('--root', default=None); p.add_argument('--out', required=True)
+    p.add_argument('--crop', type=float, default=None, help='random crops of this fraction of the side or more, from photos loaded at 1.5x')
     a = p.parse_args()
     torch.set_num_threads(1)
     pre = cond_preset('cpu')
@@ -32,8 +39,19 @@ if __name__ == '__main__':
         with torch.no_grad(): m = completion_metrics(compose(gen(te.c, torch.zeros(len(te.c), gen.z_dim)), te.c, mask), te.y, mask)
         with torch.no_grad(): mt = completion_metrics(compose(gen(tr.c[:60], torch.zeros(60, gen.z_dim)), tr.c[:60], mask), tr.y[:60], mask)
         gen.train(); return m, mt
+    size = pre['size']
+    if a.crop:
+        big = torch.stack([load_photo(f, size * 3 // 2) for f in split_files(facade_files(a.root), 'train')])
+    def batch():
+        idx = torch.randint(len(tr.y), (bs,), generator=g)
+        if not a.crop: return tr.y[idx]
+        out, B = [], big.shape[-1]
+        for i in idx.tolist():
+            s = int(torch.randint(int(a.crop * B), B + 1, (1,), generator=g)); x0, y0 = (int(torch.randint(0, B - s + 1, (1,), generator=g)) for _ in range(2))
+            out.append(F.interpolate(big[i:i + 1, :, y0:y0 + s, x0:x0 + s], size=(size, size), mode='bilinear', antialias=True, align_corners=False))
+        return torch.cat(out).clamp(-1, 1)
     for it in range(1, a.iters + 1):
-        yb = random_hflip(tr.y[torch.randint(len(tr.y), (bs,), generator=g)]); c = yb * mask
+        yb = random_hflip(batch()); c = yb * mask
         loss = ((1 - mask) * (gen(c, torch.zeros(len(c), gen.z_dim)) - yb)).abs().flatten(1).sum(1).mean()
         opt.zero_grad(); loss.backward(); opt.step()
         if it % a.every == 0:
