@@ -7,26 +7,21 @@ size (64–96 px of 96, resized to 64). Scores g(c, 0) on the 30 whole test phot
 """
 import argparse, json, time
 import torch
-import torch.nn.functional as F
 from vmt_nb.callbacks import Callback
 from vmt_nb.conditional import FILLS, fit_cond, predict
 from vmt_nb.photos import facade_files, split_files, load_photo
 from vmt_nb.presets import cond_preset, cond_nets, cond_data
 from vmt_nb.metrics import completion_metrics
-from _common import cpu_model
+from _common import cpu_model, random_crops
 
 class CropCB(Callback):
     "Each training batch replaced by random square crops (a fraction `crop` of the side or more) of the photos `big`, resized to `size`."
     order = -200   # before CondCB's flip
     def __init__(self, big, size, crop, seed): self.big, self.size, self.crop, self.g = big, size, crop, torch.Generator().manual_seed(seed)
     def before_step(self):
-        n, B, out = len(self.learn.x_obs), self.big.shape[-1], []
-        for i in torch.randint(len(self.big), (n,), generator=self.g).tolist():
-            s = int(torch.randint(int(self.crop * B), B + 1, (1,), generator=self.g))
-            x0, y0 = (int(torch.randint(0, B - s + 1, (1,), generator=self.g)) for _ in range(2))
-            out.append(F.interpolate(self.big[i:i + 1, :, y0:y0 + s, x0:x0 + s], size=(self.size, self.size), mode='bilinear',
-                                     antialias=True, align_corners=False))
-        self.learn.x_obs = torch.cat(out).clamp(-1, 1).to(self.learn.x_obs).contiguous(memory_format=self.learn.fmt)
+        idx = torch.randint(len(self.big), (len(self.learn.x_obs),), generator=self.g).tolist()
+        y = random_crops(self.big, idx, self.size, self.crop, self.g)
+        self.learn.x_obs = y.to(self.learn.x_obs).contiguous(memory_format=self.learn.fmt)
 
 class ScoreCB(Callback):
     "g(c, 0) on the test photos every `every` iterations."

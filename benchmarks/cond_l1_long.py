@@ -11,12 +11,11 @@ stay whole, centre-cropped and resized as always.
 """
 import argparse, json, time
 import torch
-import torch.nn.functional as F
 from vmt_nb.photos import facade_files, split_files, load_photo
 from vmt_nb.conditional import FILLS, random_hflip, compose
 from vmt_nb.presets import cond_preset, cond_nets, cond_data
 from vmt_nb.metrics import completion_metrics
-from _common import cpu_model
+from _common import cpu_model, random_crops
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -44,12 +43,7 @@ if __name__ == '__main__':
         big = torch.stack([load_photo(f, size * 3 // 2) for f in split_files(facade_files(a.root), 'train')])
     def batch():
         idx = torch.randint(len(tr.y), (bs,), generator=g)
-        if not a.crop: return tr.y[idx]
-        out, B = [], big.shape[-1]
-        for i in idx.tolist():
-            s = int(torch.randint(int(a.crop * B), B + 1, (1,), generator=g)); x0, y0 = (int(torch.randint(0, B - s + 1, (1,), generator=g)) for _ in range(2))
-            out.append(F.interpolate(big[i:i + 1, :, y0:y0 + s, x0:x0 + s], size=(size, size), mode='bilinear', antialias=True, align_corners=False))
-        return torch.cat(out).clamp(-1, 1)
+        return random_crops(big, idx.tolist(), size, a.crop, g) if a.crop else tr.y[idx]
     for it in range(1, a.iters + 1):
         yb = random_hflip(batch()); c = yb * mask
         loss = ((1 - mask) * (gen(c, torch.zeros(len(c), gen.z_dim)) - yb)).abs().flatten(1).sum(1).mean()

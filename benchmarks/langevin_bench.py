@@ -45,6 +45,19 @@ def reference_loop(energy, x, n_steps, delta):
         x = (x - 0.5 * delta**2 * g + delta * torch.randn_like(x)).detach()
     return x
 
+def interleaved(variants:dict, reps:int, device):
+    "Each variant run once (warm-up), then `reps` rounds running every variant in turn: the list of times of each."
+    for f in variants.values(): f()
+    times = {k: [] for k in variants}
+    for _ in range(reps):
+        for k, f in variants.items(): times[k].append(timed(f, device))
+    return times
+
+def compile_warmup(label:str, f, device):
+    "Run `f` once (its first call compiles) and print how long it took."
+    t0 = time.perf_counter(); f(); sync(device)
+    print(f"  compile=True warm-up ({label}): {time.perf_counter() - t0:.1f} s")
+
 def loop_rows(widths, batch, n_steps, reps, device, compile_too=False):
     "Image-steps/s of our sampler and the reference loop, interleaved so that machine drift hits both alike."
     rows = []
@@ -59,13 +72,9 @@ def loop_rows(widths, batch, n_steps, reps, device, compile_too=False):
                     'reference loop, channels-last': lambda: reference_loop(cl, xc, n_steps, 0.01),
                     'vmt_nb.langevin, channels-last (fit default)': lambda: langevin(cl, xc, n_steps, 0.01)}
         if compile_too:
-            t0 = time.perf_counter(); langevin(cl, xc, n_steps, 0.01, compile=True); sync(device)
-            print(f"  compile=True warm-up (width {w}): {time.perf_counter() - t0:.1f} s")
             variants['vmt_nb.langevin, channels-last, compile=True'] = lambda: langevin(cl, xc, n_steps, 0.01, compile=True)
-        for f in variants.values(): f()  # warm-up
-        times = {k: [] for k in variants}
-        for _ in range(reps):
-            for k, f in variants.items(): times[k].append(timed(f, device))
+            compile_warmup(f'width {w}', variants['vmt_nb.langevin, channels-last, compile=True'], device)
+        times = interleaved(variants, reps, device)
         flops = 2 * conv_flops(nchw) * batch * n_steps
         ref = statistics.median(times['reference loop, NCHW (plain PyTorch)'])
         for k, ts in times.items():
@@ -83,13 +92,9 @@ def mlp_rows(batch, n_steps, reps, device, compile_too=False):
     variants = {'plain loop, fp32': lambda: reference_loop(e, x, n_steps, 0.1),
                 'vmt_nb.langevin, fp32': lambda: langevin(e, x, n_steps, 0.1)}
     if compile_too:
-        t0 = time.perf_counter(); langevin(e, x, n_steps, 0.1, compile=True); sync(device)
-        print(f"  compile=True warm-up (2D MLP): {time.perf_counter() - t0:.1f} s")
         variants['vmt_nb.langevin, fp32, compile=True'] = lambda: langevin(e, x, n_steps, 0.1, compile=True)
-    for f in variants.values(): f()  # warm-up
-    times = {k: [] for k in variants}
-    for _ in range(reps):
-        for k, f in variants.items(): times[k].append(timed(f, device))
+        compile_warmup('2D MLP', variants['vmt_nb.langevin, fp32, compile=True'], device)
+    times = interleaved(variants, reps, device)
     ref = statistics.median(times['plain loop, fp32'])
     return [dict(energy='2D MLP (toy_nets, width 128)', batch=batch, n_steps=n_steps, variant=k, median_s=statistics.median(ts),
                  ms_per_step=statistics.median(ts) / n_steps * 1e3, speedup_vs_plain=ref / statistics.median(ts)) for k, ts in times.items()]
@@ -122,10 +127,7 @@ def precision_rows(widths, batch, n_steps, reps, device, compile_too=False):
                 variants[f'vmt_nb.langevin, {fname}, {p}'] = lambda e=e, xf=xf, p=p: langevin(e, xf, n_steps, DELTA, precision=p)
             if compile_too and fmt == torch.channels_last:
                 variants[f'vmt_nb.langevin, {fname}, bf16, compile=True'] = lambda e=e, xf=xf: langevin(e, xf, n_steps, DELTA, precision='bf16', compile=True)
-        for f in variants.values(): f()  # warm-up
-        times = {k: [] for k in variants}
-        for _ in range(reps):
-            for k, f in variants.items(): times[k].append(timed(f, device))
+        times = interleaved(variants, reps, device)
         flops = 2 * conv_flops(nets[torch.contiguous_format]) * batch * n_steps
         best_plain = min(statistics.median(v) for k, v in times.items() if k.startswith('plain loop') and k.endswith('fp32'))
         for k, ts in times.items():
@@ -148,12 +150,10 @@ def iteration_precision_rows(variants, reps, device, preset='mnist_cpu'):
         data = torch.rand(4 * cfg.batch_size, 1, 28, 28) * 2 - 1
         learn = Learner(EnergyConvMNIST(width=p['width']), GenConvMNIST(z_dim=p['z_dim'], init=p.get('init', 'official')),
                         EncConvMNIST(z_dim=p['z_dim']), data, cfg, device=device)
-        learn.one_iter(); learners.append(learn)
-    ts = [[] for _ in learners]
-    for _ in range(reps):
-        for t, learn in zip(ts, learners): t.append(timed(learn.one_iter, device))
+        learners.append(learn)
+    times = interleaved({i: learn.one_iter for i, learn in enumerate(learners)}, reps, device)
     rows = []
-    for over, learn, t in zip(variants, learners, ts):
+    for over, learn, t in zip(variants, learners, times.values()):
         choice = learn.precision_choice  # how 'auto' chose: both timings and the energies' agreement
         rows.append(dict(preset=preset, precision=over['precision'], vae_precision=learn.cfg.vae_precision, resolved=learn.precision,
                          median_s=statistics.median(t),

@@ -10,13 +10,13 @@ of the time (from a second, profiled, stretch of `--iters` iterations; the parts
     python benchmarks/profile_iter.py --threads 2 --out benchmarks/results/profile_mnist_cpu.json
     python benchmarks/profile_iter.py --threads 2 --set precision=fp32 --out benchmarks/results/profile_mnist_cpu_fp32.json
 """
-import argparse, json, os, platform, subprocess, time
+import argparse, json, os, platform, time
 import torch
 from torch.profiler import profile, record_function, ProfilerActivity
 from vmt_nb.presets import build
 from vmt_nb.train import fit, VMTConfig, VMTStep
 from vmt_nb.langevin import langevin
-from _common import cpu_model, overrides
+from _common import cpu_model, lscpu, overrides
 
 PARTS = ('propose', 'langevin', 'ebm_update', 'vae_update', 'stats')
 
@@ -33,11 +33,6 @@ class LabelledStep(VMTStep):
     def ebm_update(self, learn, x_obs, x_syn): return self._timed('ebm_update', super().ebm_update, learn, x_obs, x_syn)
     def vae_update(self, learn, x): return self._timed('vae_update', super().vae_update, learn, x)
     def langevin_stats(self, x_init, x_syn, tr): return self._timed('stats', super().langevin_stats, x_init, x_syn, tr)
-
-def lscpu_field(name):
-    try: out = subprocess.run(['lscpu'], capture_output=True, text=True).stdout
-    except OSError: return None
-    return next((l.split(':', 1)[1].strip() for l in out.splitlines() if l.startswith(name + ':')), None)
 
 CONV_OPS = ('aten::mkldnn_convolution', 'aten::convolution_backward', 'aten::_convolution', 'aten::convolution',
             'aten::conv2d', 'aten::cudnn_convolution')
@@ -81,8 +76,8 @@ def main():
     ops = sorted((e for e in ka if e.key not in PARTS), key=lambda e: -e.self_cpu_time_total)[:a.top]
     top = [dict(op=e.key, calls_per_iter=e.count / a.iters, self_ms_per_iter=e.self_cpu_time_total / 1e3 / a.iters,
                 share=e.self_cpu_time_total / self_total) for e in ops]
-    res = dict(machine=dict(cpu=cpu_model(), model=lscpu_field('Model'), threads=a.threads, torch=torch.__version__,
-                            amx='amx_bf16' in (lscpu_field('Flags') or ''), python=platform.python_version(),
+    res = dict(machine=dict(cpu=cpu_model(), model=lscpu('Model'), threads=a.threads, torch=torch.__version__,
+                            amx='amx_bf16' in (lscpu('Flags') or ''), python=platform.python_version(),
                             load_before=load, load_after=os.getloadavg()[0]),
                preset=a.preset, data=a.data, overrides=overrides(a.set), precision=learn.cfg.precision,
                precision_choice=learn.precision_choice, iters=a.iters, seconds_per_iter=wall / a.iters,

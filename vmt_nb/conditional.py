@@ -127,7 +127,7 @@ class CondVMTStep(TrainStep):
         with learn.vae_autocast():  # `VMTConfig.vae_precision`, as the proposals
             out = cond_vae_loss(learn.model.gen, learn.model.enc, y, c, self.mask, learn.cfg.beta, learn.cfg.sigma)
             loss, stats = out['loss'], {}
-            if self.l1: stats['l1'] = self.anchor(learn, y_obs, c).float(); loss = loss + self.l1 * stats['l1']
+            if self.l1: stats['l1'] = self.anchor(learn, y_obs, c); loss = loss + self.l1 * stats['l1']
         learn.update('vae', loss)
         return dict(vae_loss=out['loss'].detach(), recon=out['recon'].detach(), kl=out['kl'].detach(),
                     **{k: v.detach() for k, v in stats.items()})

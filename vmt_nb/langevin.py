@@ -55,20 +55,19 @@ def _sum_energy(energy, x, precision, scale):
 
 _compiled = {}  # the compiled input gradient, built on first use of compile=True
 def _compiled_grad(energy, x, precision, scale):
-    "`torch.func.grad` of `_sum_energy` in x, through `torch.compile`: (∇ₓ Σ E · scale, E); eager, with one warning, where compiling fails."
+    "`torch.func.grad` of `_sum_energy` in x, through `torch.compile`: (∇ₓ Σ E · scale, E); None where compiling fails (warned once)."
+    if _compiled.get('broken'): return None
     if 'f' not in _compiled: _compiled['f'] = torch.compile(torch.func.grad(_sum_energy, argnums=1, has_aux=True))
-    if not _compiled.get('broken'):
-        try: return _compiled['f'](energy, x, precision, scale)
-        except Exception as err:  # no C++ compiler, an operation inductor lacks, ...: the eager gradient is the same one
-            _compiled['broken'] = True
-            warnings.warn(f"compile=True: torch.compile failed ({type(err).__name__}: {str(err).splitlines()[0][:200]}); "
-                          f"Langevin runs eagerly in this process")
-    return torch.func.grad(_sum_energy, argnums=1, has_aux=True)(energy, x, precision, scale)
+    try: return _compiled['f'](energy, x, precision, scale)
+    except Exception as err:  # no C++ compiler, an operation inductor lacks, ...: the eager gradient is the same one
+        _compiled['broken'] = True
+        warnings.warn(f"compile=True: torch.compile failed ({type(err).__name__}: {str(err).splitlines()[0][:200]}); "
+                      f"Langevin runs eagerly in this process")
 
 def _grad_energy(energy, x, ref_sigma=None, precision='fp32', compile=False):
     "Per-example E(x) (detached, fp32) and the gradient of Σᵢ E(xᵢ) + ‖xᵢ‖²/(2σ²) at the grad-free leaf `x`."
     scale = FP16_SCALE if precision == 'fp16' else 1.  # fp16's loss scale (00_core) keeps input gradients above underflow
-    if compile: g, e = _compiled_grad(energy, x, precision, scale)
+    if compile and (out := _compiled_grad(energy, x, precision, scale)) is not None: g, e = out
     else:
         x.requires_grad_(True)
         try:
