@@ -1,7 +1,7 @@
 """Ours (conditional VMT with the L1 anchor, the `cpu` preset) trained with the random zoomed crops of `cond_l1_long.py
---crop` (a benchmark, not a test: nothing here asserts). The crops are not an option of `fit_cond` yet: a callback that
-runs before `CondCB`'s flip replaces each training batch by random square crops of the same photos loaded at 1.5× the
-size (64–96 px of 96, resized to 64). Scores g(c, 0) on the 30 whole test photos every `--every` iterations.
+--crop` (a benchmark, not a test: nothing here asserts). A callback that runs before `CondCB` replaces each training
+batch by `random_crops` of the same photos loaded at 1.5× the size (64–96 px of 96, resized to 64), drawn from its own
+seeded generator so that the stored numbers reproduce (`fit_cond(crop=...)` draws them from torch's global generator). Scores g(c, 0) on the 30 whole test photos every `--every` iterations.
 
     OMP_NUM_THREADS=1 VMT_DATA=... python benchmarks/cond_crop_vmt.py --iters 800 --seed 0 --crop 0.67 --out benchmarks/results/cond_l1_aug/vmt_crop067_s0.json
 """
@@ -9,18 +9,17 @@ import argparse, json, time
 import torch
 from vmt_nb.callbacks import Callback
 from vmt_nb.conditional import FILLS, fit_cond, predict
-from vmt_nb.photos import facade_files, split_files, load_photo
+from vmt_nb.photos import facade_files, split_files, load_photo, random_crops
 from vmt_nb.presets import cond_preset, cond_nets, cond_data
 from vmt_nb.metrics import completion_metrics
-from _common import cpu_model, random_crops
+from _common import cpu_model
 
 class CropCB(Callback):
     "Each training batch replaced by random square crops (a fraction `crop` of the side or more) of the photos `big`, resized to `size`."
     order = -200   # before CondCB's flip
     def __init__(self, big, size, crop, seed): self.big, self.size, self.crop, self.g = big, size, crop, torch.Generator().manual_seed(seed)
     def before_step(self):
-        idx = torch.randint(len(self.big), (len(self.learn.x_obs),), generator=self.g).tolist()
-        y = random_crops(self.big, idx, self.size, self.crop, self.g)
+        y = random_crops(self.big, len(self.learn.x_obs), self.size, self.crop, self.g)
         self.learn.x_obs = y.to(self.learn.x_obs).contiguous(memory_format=self.learn.fmt)
 
 class ScoreCB(Callback):

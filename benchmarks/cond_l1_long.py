@@ -11,11 +11,11 @@ stay whole, centre-cropped and resized as always.
 """
 import argparse, json, time
 import torch
-from vmt_nb.photos import facade_files, split_files, load_photo
+from vmt_nb.photos import facade_files, split_files, load_photo, random_crops
 from vmt_nb.conditional import FILLS, random_hflip, compose
 from vmt_nb.presets import cond_preset, cond_nets, cond_data
 from vmt_nb.metrics import completion_metrics
-from _common import cpu_model, random_crops
+from _common import cpu_model
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -42,8 +42,8 @@ if __name__ == '__main__':
     if a.crop:
         big = torch.stack([load_photo(f, size * 3 // 2) for f in split_files(facade_files(a.root), 'train')])
     def batch():
-        idx = torch.randint(len(tr.y), (bs,), generator=g)
-        return random_crops(big, idx.tolist(), size, a.crop, g) if a.crop else tr.y[idx]
+        if a.crop: return random_crops(big, bs, size, a.crop, g)   # the same draws as tr.y's: len(big) == len(tr.y)
+        return tr.y[torch.randint(len(tr.y), (bs,), generator=g)]
     for it in range(1, a.iters + 1):
         yb = random_hflip(batch()); c = yb * mask
         loss = ((1 - mask) * (gen(c, torch.zeros(len(c), gen.z_dim)) - yb)).abs().flatten(1).sum(1).mean()

@@ -138,7 +138,7 @@ def train_cond_main(show:bool=False, # print the options this would train with, 
     if show:
         kw = cond_config(a['preset'], a['l1'], a['options']); l1 = kw.pop('l1')
         cfg = VMTConfig(**kw, seed=a['seed'])
-        return print(json.dumps(dict(preset=a['preset'], iters=a['iters'] or cond_preset(a['preset'])['iters'], l1=l1, flip=a['flip'],
+        return print(json.dumps(dict(preset=a['preset'], iters=a['iters'] or cond_preset(a['preset'])['iters'], l1=l1, flip=a['flip'], crop=a['crop'],
                                      chain=cfg.sampler_kwargs(), config=vars(cfg)), indent=1))
     m = train_cond(**a, progress=not quiet)
     if m is None: return  # a process of a torchrun launch other than rank 0

@@ -7,15 +7,16 @@ __all__ = ['FILLS', 'Conditioned', 'ConditionedGen', 'ConditionedEnc', 'cond_ebm
            'fit_cond', 'load_cond', 'cond_from_pretrained', 'predict', 'complete', 'predict_all', 'mean_fill',
            'harmonic_fill', 'nearest_fill', 'FACADE_TEST_FRAC', 'SPLITS', 'IMAGE_EXTS', 'FacadePairs', 'centre_mask',
            'check_mask', 'compose', 'photo_files', 'facade_files', 'split_files', 'load_photo', 'folder_pairs',
-           'facade_pairs', 'random_hflip', 'CondEnergy', 'CondUNet', 'CondEncoder', 'UPSAMPLERS', 'hole_box',
-           'completion_metrics', 'FACADE_PRESETS', 'COND_PRESETS', 'PAPER_COND', 'COND_DATA', 'cond_preset',
-           'cond_nets', 'cond_data', 'cond_config']
+           'facade_pairs', 'random_hflip', 'random_crops', 'check_crop', 'CondEnergy', 'CondUNet', 'CondEncoder',
+           'UPSAMPLERS', 'hole_box', 'completion_metrics', 'FACADE_PRESETS', 'COND_PRESETS', 'PAPER_COND', 'COND_DATA',
+           'cond_preset', 'cond_nets', 'cond_data', 'cond_config']
 
 # %% ../nbs/08_conditional.ipynb #0e6e9dcd
 from contextlib import contextmanager
 from types import SimpleNamespace
 import torch
 from torch import nn
+import torch.nn.functional as F
 from .core import check_positive, check_nonneg, check_finite
 from .photos import *
 from .energy import ebm_loss, CondEnergy
@@ -27,7 +28,7 @@ from .presets import FACADE_PRESETS, COND_PRESETS, PAPER_COND, COND_DATA, cond_p
 
 # %% ../nbs/08_conditional.ipynb #4acbfb8d
 _all_ = ['FACADE_TEST_FRAC', 'SPLITS', 'IMAGE_EXTS', 'FacadePairs', 'centre_mask', 'check_mask', 'compose', 'photo_files',
-         'facade_files', 'split_files', 'load_photo', 'folder_pairs', 'facade_pairs', 'random_hflip',
+         'facade_files', 'split_files', 'load_photo', 'folder_pairs', 'facade_pairs', 'random_hflip', 'random_crops', 'check_crop',
          'CondEnergy', 'CondUNet', 'CondEncoder', 'UPSAMPLERS', 'hole_box', 'completion_metrics',
          'FACADE_PRESETS', 'COND_PRESETS', 'PAPER_COND', 'COND_DATA', 'cond_preset', 'cond_nets', 'cond_data', 'cond_config']
 
@@ -144,13 +145,19 @@ class CondVMTStep(TrainStep):
 
 # %% ../nbs/08_conditional.ipynb #22059148
 class CondCB(Callback):
-    "The bookkeeping of a conditional run: its step's mask checked and moved to the device, mask, `l1` and `flip` recorded in the learner's `extras` (so its checkpoints rebuild the run alone); with `flip`, each photo flipped left-right with probability ½."
+    "The bookkeeping of a conditional run: its step's mask checked and moved to the device, mask, `l1`, `flip` and `crop` recorded in the learner's `extras` (so its checkpoints rebuild the run alone); with `crop`, each training photo replaced by a random zoomed crop of `photos`; with `flip`, each photo flipped left-right with probability ½."
     order = -100
-    def __init__(self, flip:bool=False): # flip each training photo left-right with probability ½ (augmentation)
-        self.flip = flip
+    def __init__(self, flip:bool=False, # flip each training photo left-right with probability ½ (augmentation)
+                 crop:float=None, # replace each training photo by a random zoomed crop of `photos` (`random_crops`), at least this fraction of their side
+                 photos:torch.Tensor=None): # the photos the crops come from, at least the mask's size
+        if crop is not None and photos is None: raise ValueError("crop needs the photos to crop from (photos=...)")
+        self.flip, self.crop, self.photos = flip, None if crop is None else check_crop(crop), photos
 
     def before_step(self):
-        if self.flip: self.learn.x_obs = random_hflip(self.learn.x_obs)
+        x = self.learn.x_obs
+        if self.crop is not None: x = random_crops(self.photos, len(x), x.shape[-1], self.crop).to(x).contiguous(memory_format=self.learn.fmt)
+        if self.flip: x = random_hflip(x)
+        self.learn.x_obs = x
 
     def before_fit(self):
         learn = self.learn
@@ -162,10 +169,10 @@ class CondCB(Callback):
         self.record(learn)
 
     def record(self, learn):
-        "Store the mask, `l1` and `flip` in `learn.extras['cond']` (saved with checkpoints); refuse to resume a run that had others."
-        now, was = dict(mask=learn.step.mask.cpu(), l1=learn.step.l1, flip=self.flip), learn.extras.get('cond')
-        if was is not None:  # a resumed run: its checkpoint's values
-            diff = [f"{k}={was[k]!r} (this run: {now[k]!r})" for k in ('l1', 'flip') if was[k] != now[k]]
+        "Store the mask, `l1`, `flip` and `crop` in `learn.extras['cond']` (saved with checkpoints); refuse to resume a run that had others."
+        now, was = dict(mask=learn.step.mask.cpu(), l1=learn.step.l1, flip=self.flip, crop=self.crop), learn.extras.get('cond')
+        if was is not None:  # a resumed run: its checkpoint's values (no crop in those saved before it was an option)
+            diff = [f"{k}={was.get(k)!r} (this run: {now[k]!r})" for k in ('l1', 'flip', 'crop') if was.get(k) != now[k]]
             if not torch.equal(was['mask'].cpu(), now['mask']): diff.append("another mask")
             if diff: raise ValueError(f"the checkpoint was trained with {'; '.join(diff)}; a resumed run keeps its checkpoint's settings")
         learn.extras['cond'] = now
@@ -178,10 +185,20 @@ def fit_cond(energy:nn.Module, # the conditional energy E(y, c), e.g. `CondEnerg
              n_iters:int=1000, # total training iterations
              l1:float=0., # weight of the L1 anchor of g(c, 0) to the data's hole; 0 in the paper (our deviation)
              flip:bool=False, # random left-right flips of the training photos
+             crop:float=None, # random zoomed crops (`random_crops`): each training photo a square of at least this fraction of `y`'s side, resized to the mask's; `y` may then be larger than the mask (load it at size / crop)
              cbs=(), # extra callbacks
              **kwargs): # the other arguments of `train.fit` (ckpt, resume, device, ...) and fields of `VMTConfig`
-    "Conditional variational MCMC teaching: `train.fit` with the step `CondVMTStep(mask, l1)` and the run's bookkeeping `CondCB(flip)`; returns the `Learner`."
-    return fit(energy, gen, enc, y, n_iters, step=CondVMTStep(mask, l1), cbs=[CondCB(flip), *cbs], **kwargs)
+    "Conditional variational MCMC teaching: `train.fit` with the step `CondVMTStep(mask, l1)` and the run's bookkeeping `CondCB(flip, crop)`; returns the `Learner`."
+    photos = y
+    if crop is None and isinstance(y, torch.Tensor) and isinstance(mask, torch.Tensor) and y.dim() == mask.dim() == 4 and y.shape[-2:] != mask.shape[-2:]:
+        raise ValueError(f"the photos are {y.shape[-2]}x{y.shape[-1]} but the mask is {mask.shape[-2]}x{mask.shape[-1]}: load them at the mask's size, or pass crop= to train on zoomed crops of larger photos")
+    if crop is not None:
+        check_crop(crop); size = mask.shape[-1]
+        if mask.dim() != 4 or mask.shape[-2] != size: raise ValueError(f"crop needs a square mask (1, 1, size, size), got shape {tuple(mask.shape)}")
+        if min(y.shape[-2:]) < size: raise ValueError(f"the photos are {y.shape[-2]}x{y.shape[-1]}, smaller than the mask ({size}x{size}): crops are taken from photos at least the working size (load them at size / crop)")
+        if y.shape[-2:] != mask.shape[-2:]:   # the learner's own batches, at the working size: each step replaces them by crops
+            y = F.interpolate(y, size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(-1, 1)
+    return fit(energy, gen, enc, y, n_iters, step=CondVMTStep(mask, l1), cbs=[CondCB(flip, crop, photos), *cbs], **kwargs)
 
 # %% ../nbs/08_conditional.ipynb #61d2830d
 @contextmanager

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['FACADE_TEST_FRAC', 'SPLITS', 'IMAGE_EXTS', 'centre_mask', 'check_mask', 'compose', 'FacadePairs', 'photo_files',
-           'facade_files', 'split_files', 'load_photo', 'folder_pairs', 'facade_pairs', 'random_hflip']
+           'facade_files', 'split_files', 'load_photo', 'folder_pairs', 'facade_pairs', 'random_hflip', 'check_crop',
+           'random_crops']
 
 # %% ../nbs/01a_photos.ipynb #bea6340d
 from pathlib import Path
@@ -14,6 +15,7 @@ import torch
 from .core import check_positive, to_pm1
 from .data import data_root
 from .distributed import global_rows, local_rows
+import torch.nn.functional as F
 
 # %% ../nbs/01a_photos.ipynb #29c75466
 def centre_mask(size:int, # image height and width
@@ -132,3 +134,28 @@ def random_hflip(y:torch.Tensor): # images (n, C, H, W)
     flip = local_rows(torch.rand(global_rows(len(y)), device=y.device)) < 0.5  # W processes: one draw, sliced
     fmt = torch.channels_last if y.is_contiguous(memory_format=torch.channels_last) else torch.contiguous_format
     return torch.where(flip[:, None, None, None], y.flip(3), y).contiguous(memory_format=fmt)
+
+# %% ../nbs/01a_photos.ipynb #bf1d684f
+def check_crop(crop): # the smallest crop's side as a fraction of the photo's
+    "`crop` if it is a number in (0, 1], else `ValueError` naming it."
+    if isinstance(crop, bool) or not isinstance(crop, (int, float)) or not 0 < crop <= 1:
+        raise ValueError(f"crop must be in (0, 1], the smallest crop's side as a fraction of the photo's, got {crop!r}")
+    return crop
+
+def random_crops(photos:torch.Tensor, # photos (N, C, H, W) to crop from
+                 n:int, # crops (this process's: on W processes one draw of W·n, each keeping its rows)
+                 size:int, # the crops' side after resizing
+                 crop:float, # the smallest crop's side, a fraction of the photos' shorter side, in (0, 1]
+                 generator:torch.Generator=None): # default: torch's global generator (which checkpoints save)
+    "`n` random zoomed crops: each from a random photo, a square of side drawn uniformly from crop·B to B (B the shorter side) at a random place, resized to size×size (bilinear, antialiased)."
+    check_crop(crop); check_positive('n', n, integer=True); check_positive('size', size, integer=True)
+    (H, W), m = photos.shape[-2:], global_rows(n)
+    lo = max(1, int(crop * min(H, W)))
+    idx = torch.randint(len(photos), (m,), generator=generator).tolist()
+    out = []
+    for i in idx:
+        s = int(torch.randint(lo, min(H, W) + 1, (1,), generator=generator))
+        x0, y0 = int(torch.randint(0, W - s + 1, (1,), generator=generator)), int(torch.randint(0, H - s + 1, (1,), generator=generator))
+        out.append(F.interpolate(photos[i:i + 1, :, y0:y0 + s, x0:x0 + s], size=(size, size), mode='bilinear',
+                                 antialias=True, align_corners=False))
+    return local_rows(torch.cat(out).clamp(-1, 1))

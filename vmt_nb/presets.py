@@ -29,7 +29,8 @@ _PAPER_32 = dict(batch_size=250, n_chains=900, n_steps=15, delta=0.002, langevin
 PRESETS = {
     'toy': dict(kind='toy', iters=1500, hidden=128, z_dim=2, threads=1, cfg=_TOY_CFG),   # threads: see the table
     'toy_long': dict(kind='toy', iters=10_000, hidden=128, z_dim=2, threads=1, cfg=_TOY_CFG),
-    'mnist_cpu': dict(kind='image', iters=2000, minutes=10, width=0.5, z_dim=32, n=10_000, cfg=dict(_CPU_CFG, vae_precision='energy')),
+    'mnist_cpu': dict(kind='image', iters=1_000_000, minutes=10, width=0.5, z_dim=32, n=10_000,   # stopped by its time, not a count
+                      cfg=dict(_CPU_CFG, n_steps=5, vae_precision='energy')),
     'cifar10_cpu': dict(kind='image', iters=2000, minutes=10, width=0.25, z_dim=32, init='torch', gen_up='resize',
                         cfg=dict(_CPU_CFG, lr_ebm=3e-3, lr_vae=5e-4)),
     'mnist': dict(kind='image', iters=150_000, width=1.0, z_dim=100, enc_dropout=0.2, cfg=_PAPER_28),

@@ -19,7 +19,7 @@ from .checkpoint import save_checkpoint, run_folder, with_run_folder
 from .metrics2d import kl_data_ebm, kl_data_gen
 from .distributed import setup, is_main, main_only
 from .presets import PRESETS, build, over_preset, cond_preset, cond_config, cond_nets, cond_data
-from .conditional import fit_cond, load_cond, predict, predict_all, complete, completion_metrics, load_photo, IMAGE_EXTS
+from .conditional import fit_cond, load_cond, predict, predict_all, complete, completion_metrics, load_photo, check_crop, IMAGE_EXTS
 from .pretrained import pretrained_registry, pretrained_file, from_pretrained
 from .plots import plot_toy, plot_images, plot_samples, completion_grid
 
@@ -265,6 +265,7 @@ def train_cond(data:str='facade', # 'facade' or 'folder'
                l1:float=None, # weight of the L1 anchor of g(c, 0); 0 as the paper (with `PAPER_COND`'s chain); default: the preset's
                options:dict=None, # fields of `VMTConfig` over the preset's (`cond_config`), e.g. the chain's: langevin, ref_sigma, clamp
                flip:bool=False, # random left-right flips of the training photos
+               crop:float=None, # random zoomed crops: the training photos loaded at size / crop, each step's a random square of crop·side to side, resized (`random_crops`)
                device:str=None, # cpu, cuda, ...; default: CUDA if available
                ckpt_every:int=100, # iterations between checkpoints
                progress:bool=True): # show a progress bar
@@ -276,17 +277,18 @@ def train_cond(data:str='facade', # 'facade' or 'folder'
     l1, out = kw.pop('l1'), Path(out)
     device = setup(check_device(device))  # under torchrun: the process group and the GPU of LOCAL_RANK (05a_distributed)
     tr, te = (cond_data(data, root, p['size'], p['hole'], s) for s in ('train', 'test'))  # data errors before the folder exists
+    photos = tr.y if crop is None else cond_data(data, root, round(p['size'] / check_crop(crop)), p['hole'], 'train').y  # crops: larger photos
     ck = main_only(check_out_dir, out, resume)  # rank 0 checks and creates the folder; every process gets its verdict
     set_seed(seed)  # before the networks are built: their initial weights depend on the seed alone
     t0 = time.time()
-    learn = fit_cond(*cond_nets(preset), tr.y, tr.mask, n_iters=iters or p['iters'], l1=l1, flip=flip, ckpt=ck,
+    learn = fit_cond(*cond_nets(preset), photos, tr.mask, n_iters=iters or p['iters'], l1=l1, flip=flip, crop=crop, ckpt=ck,
                      ckpt_every=ckpt_every, resume=ck if resume else None, progress=progress, device=device,
                      time_limit=minutes and minutes * 60, seed=seed, **kw)
     seconds = time.time() - t0
     if not is_main(): return None  # under torchrun rank 0 alone scores and writes
     test = {k: completion_metrics(predict_all(learn, te.c, n), te.y, te.mask) for k, n in (('g0', 0), ('langevin', None))}
     completion_grid(learn, te, out/'completions.png')
-    m = dict(data=data, root=str(root) if root else None, preset=preset, size=p['size'], hole=p['hole'], l1=l1, flip=flip,
+    m = dict(data=data, root=str(root) if root else None, preset=preset, size=p['size'], hole=p['hole'], l1=l1, flip=flip, crop=crop,
              seed=seed, iters=learn.iter, seconds=seconds, machine=machine(learn.device), n_train=len(tr.y), n_test=len(te.y), test_files=te.files,
              test=test, config=vars(learn.cfg), history=learn.history)
     write_json(m, out/'metrics.json')
