@@ -17,6 +17,9 @@ Methods (networks of the `mnist_cpu` preset for all; options over that preset's)
              settings; VMT, CoopNets and the VAE keep the authors' N(0, 0.005²) initialisation)
 
     python benchmarks/compare.py --method vmt --seed 0 --threads 1 --out benchmarks/results/compare_mnist.jsonl
+
+`--set FIELD=VALUE ...` sets fields of `VMTConfig` over the method's. The stored `compare_mnist.jsonl` ran when the
+preset took 15 Langevin steps in fp32: `--set n_steps=15 precision=fp32 vae_precision=fp32` (vmt, coop, vae) repeats it.
 """
 import argparse, json, math, os
 import torch
@@ -24,7 +27,7 @@ from vmt_nb.presets import build, PRESETS
 from vmt_nb.energy import EnergyConvMNIST
 from vmt_nb.train import fit, VMTConfig, DivergenceError, DivergenceGuardCB, TimeBudgetCB
 from vmt_nb.metrics import classifier_metrics
-from _common import cpu_model, span
+from _common import cpu_model, span, overrides
 
 SHORT_RUN = dict(langevin='paper', delta=math.sqrt(2), noise_sigma=0.01, n_steps=100, clamp=None, ref_sigma=None,
                  init_scale=1.0, data_noise=0.03, lr_ebm=1e-4, adam_beta1=0.9)
@@ -47,12 +50,13 @@ def main():
     p.add_argument('--threads', type=int, default=1); p.add_argument('--root', default=os.environ.get('VMT_DATA'))
     p.add_argument('--save', default=None, help='write the final checkpoint here')
     p.add_argument('--out', default='benchmarks/results/compare_mnist.jsonl')
+    p.add_argument('--set', nargs='*', default=[], metavar='FIELD=VALUE', help='fields of VMTConfig over the method\'s')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     nets, x, cfg, _ = build('mnist', 'mnist_cpu', a.root)
     if a.method == 'short_run': nets['energy'] = EnergyConvMNIST(width=PRESETS['mnist_cpu']['width'], init_std=None)
-    cfg.update(OPTIONS[a.method], method=a.method, seed=a.seed)
+    cfg.update(OPTIONS[a.method], **overrides(a.set), method=a.method, seed=a.seed)
     def evaluate(learn):
         torch.manual_seed(1234)
         return score(learn, a.method, a.n_mark, a.root)
