@@ -93,7 +93,7 @@ def all_finite(tensors): # tensors, e.g. a module's parameters
 class DivergenceGuardCB(Callback):
     "Skip non-finite data batches; restore the last good state and lower the learning rates when training diverges."
     order = -10
-    def __init__(self, max_gap:float=None, # largest allowed |mean E(x_obs) - mean E(x̃)|; None: only non-finite values
+    def __init__(self, max_gap:float=None, # largest allowed |mean E(x_obs) - mean E(x̃)|; None: the learner's `cfg.max_gap` (None there too: only non-finite values)
                  lr_factor:float=0.5, # learning rates are multiplied by this after each failure
                  max_failures:int=3, # failures allowed before `DivergenceError`
                  snapshot_every:int=10): # iterations between in-memory snapshots of the good state
@@ -109,7 +109,9 @@ class DivergenceGuardCB(Callback):
         history = list(sd.pop('history'))  # rows are appended, never changed: the list is copied, not every row
         self.good = dict(copy.deepcopy(sd), history=history)
 
-    def before_fit(self): self.snapshot()
+    def before_fit(self):
+        if self.max_gap is None: self.max_gap = getattr(self.learn.cfg, 'max_gap', None)   # the run's own limit, if it has one
+        self.snapshot()
     def after_step(self):
         if self.learn.iter % self.snapshot_every == 0: self.snapshot()
 

@@ -76,6 +76,8 @@ class VMTConfig:
                               # (the proposals and the VAE step under autocast; fp32 when the energy runs in fp16 or fp32)
     compile:bool=False        # Langevin's input gradient through torch.compile (faster for small MLP energies on a CPU)
                               # (`langevin`'s `compile`; not for the image energies, see benchmarks/)
+    max_gap:float=None        # the divergence guard's largest |mean E(x_obs) − mean E(x̃)| before it restores the last good
+                              # state and lowers the learning rates (`DivergenceGuardCB`); None: only non-finite values count
 
     def __post_init__(self):
         if self.method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
@@ -88,6 +90,7 @@ class VMTConfig:
         if not 0 <= self.restart < 1: raise ValueError(f"restart must be a fraction in [0, 1), got {self.restart!r}")
         if self.ref_sigma is not None: check_positive('ref_sigma', self.ref_sigma)
         if self.noise_sigma is not None: check_positive('noise_sigma', self.noise_sigma)
+        if self.max_gap is not None: check_positive('max_gap', self.max_gap)
         if self.lr_decay_vae is not None: check_positive('lr_decay_vae', self.lr_decay_vae)
         if not 0 <= self.adam_beta1 < 1: raise ValueError(f"adam_beta1 must be in [0, 1), got {self.adam_beta1!r}")
         langevin_kwargs(self.langevin)  # raises for an unknown convention
