@@ -101,6 +101,7 @@ class DivergenceGuardCB(Callback):
         check_positive('lr_factor', lr_factor); check_positive('snapshot_every', snapshot_every, integer=True)
         check_positive('max_failures', max_failures, integer=True)
         self.max_gap, self.lr_factor, self.max_failures, self.snapshot_every = max_gap, lr_factor, max_failures, snapshot_every
+        self.gap_arg = max_gap   # None: each fit's own `cfg.max_gap`
         self.failures, self.events = 0, []
 
     def snapshot(self):
@@ -110,7 +111,7 @@ class DivergenceGuardCB(Callback):
         self.good = dict(copy.deepcopy(sd), history=history)
 
     def before_fit(self):
-        if self.max_gap is None: self.max_gap = getattr(self.learn.cfg, 'max_gap', None)   # the run's own limit, if it has one
+        self.max_gap = self.gap_arg if self.gap_arg is not None else getattr(self.learn.cfg, 'max_gap', None)   # the run's own limit, if any
         self.snapshot()
     def after_step(self):
         if self.learn.iter % self.snapshot_every == 0: self.snapshot()

@@ -7,9 +7,9 @@ __all__ = ['FILLS', 'Conditioned', 'ConditionedGen', 'ConditionedEnc', 'cond_ebm
            'fit_cond', 'load_cond', 'cond_from_pretrained', 'predict', 'complete', 'predict_all', 'mean_fill',
            'harmonic_fill', 'nearest_fill', 'FACADE_TEST_FRAC', 'SPLITS', 'IMAGE_EXTS', 'FacadePairs', 'centre_mask',
            'check_mask', 'compose', 'photo_files', 'facade_files', 'split_files', 'load_photo', 'folder_pairs',
-           'facade_pairs', 'random_hflip', 'random_crops', 'check_crop', 'CondEnergy', 'CondUNet', 'CondEncoder',
-           'UPSAMPLERS', 'hole_box', 'completion_metrics', 'FACADE_PRESETS', 'COND_PRESETS', 'PAPER_COND', 'COND_DATA',
-           'cond_preset', 'cond_nets', 'cond_data', 'cond_config']
+           'facade_pairs', 'random_hflip', 'random_crops', 'check_crop', 'crop_photo_size', 'CondEnergy', 'CondUNet',
+           'CondEncoder', 'UPSAMPLERS', 'hole_box', 'completion_metrics', 'FACADE_PRESETS', 'COND_PRESETS',
+           'PAPER_COND', 'COND_DATA', 'cond_preset', 'cond_nets', 'cond_data', 'cond_config']
 
 # %% ../nbs/08_conditional.ipynb #0e6e9dcd
 from contextlib import contextmanager
@@ -28,7 +28,7 @@ from .presets import FACADE_PRESETS, COND_PRESETS, PAPER_COND, COND_DATA, cond_p
 
 # %% ../nbs/08_conditional.ipynb #4acbfb8d
 _all_ = ['FACADE_TEST_FRAC', 'SPLITS', 'IMAGE_EXTS', 'FacadePairs', 'centre_mask', 'check_mask', 'compose', 'photo_files',
-         'facade_files', 'split_files', 'load_photo', 'folder_pairs', 'facade_pairs', 'random_hflip', 'random_crops', 'check_crop',
+         'facade_files', 'split_files', 'load_photo', 'folder_pairs', 'facade_pairs', 'random_hflip', 'random_crops', 'check_crop', 'crop_photo_size',
          'CondEnergy', 'CondUNet', 'CondEncoder', 'UPSAMPLERS', 'hole_box', 'completion_metrics',
          'FACADE_PRESETS', 'COND_PRESETS', 'PAPER_COND', 'COND_DATA', 'cond_preset', 'cond_nets', 'cond_data', 'cond_config']
 
@@ -171,7 +171,7 @@ class CondCB(Callback):
     def record(self, learn):
         "Store the mask, `l1`, `flip` and `crop` in `learn.extras['cond']` (saved with checkpoints); refuse to resume a run that had others."
         now, was = dict(mask=learn.step.mask.cpu(), l1=learn.step.l1, flip=self.flip, crop=self.crop), learn.extras.get('cond')
-        if was is not None:  # a resumed run: its checkpoint's values (no crop in those saved before it was an option)
+        if was is not None:  # a resumed run: its checkpoint's values (a checkpoint that records no crop was trained without)
             diff = [f"{k}={was.get(k)!r} (this run: {now[k]!r})" for k in ('l1', 'flip', 'crop') if was.get(k) != now[k]]
             if not torch.equal(was['mask'].cpu(), now['mask']): diff.append("another mask")
             if diff: raise ValueError(f"the checkpoint was trained with {'; '.join(diff)}; a resumed run keeps its checkpoint's settings")

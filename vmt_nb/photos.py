@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['FACADE_TEST_FRAC', 'SPLITS', 'IMAGE_EXTS', 'centre_mask', 'check_mask', 'compose', 'FacadePairs', 'photo_files',
            'facade_files', 'split_files', 'load_photo', 'folder_pairs', 'facade_pairs', 'random_hflip', 'check_crop',
-           'random_crops']
+           'crop_photo_size', 'random_crops']
 
 # %% ../nbs/01a_photos.ipynb #bea6340d
 from pathlib import Path
@@ -141,6 +141,13 @@ def check_crop(crop): # the smallest crop's side as a fraction of the photo's
     if isinstance(crop, bool) or not isinstance(crop, (int, float)) or not 0 < crop <= 1:
         raise ValueError(f"crop must be in (0, 1], the smallest crop's side as a fraction of the photo's, got {crop!r}")
     return crop
+
+def crop_photo_size(size:int, # the working size, the crops' side after resizing
+                    crop:float): # the smallest crop's side, a fraction of the photo's
+    "The side to load photos at for `random_crops`: about size / crop, and large enough that the smallest crop is at least `size` (no upsampling)."
+    B = round(check_positive('size', size, integer=True) / check_crop(crop))
+    while int(crop * B) < size: B += 1
+    return B
 
 def random_crops(photos:torch.Tensor, # photos (N, C, H, W) to crop from
                  n:int, # crops (this process's: on W processes one draw of W·n, each keeping its rows)

@@ -19,7 +19,7 @@ from .checkpoint import save_checkpoint, run_folder, with_run_folder
 from .metrics2d import kl_data_ebm, kl_data_gen
 from .distributed import setup, is_main, main_only
 from .presets import PRESETS, build, over_preset, cond_preset, cond_config, cond_nets, cond_data
-from .conditional import fit_cond, load_cond, predict, predict_all, complete, completion_metrics, load_photo, check_crop, IMAGE_EXTS
+from .conditional import fit_cond, load_cond, predict, predict_all, complete, completion_metrics, load_photo, crop_photo_size, IMAGE_EXTS
 from .pretrained import pretrained_registry, pretrained_file, from_pretrained
 from .plots import plot_toy, plot_images, plot_samples, completion_grid
 
@@ -277,7 +277,7 @@ def train_cond(data:str='facade', # 'facade' or 'folder'
     l1, out = kw.pop('l1'), Path(out)
     device = setup(check_device(device))  # under torchrun: the process group and the GPU of LOCAL_RANK (05a_distributed)
     tr, te = (cond_data(data, root, p['size'], p['hole'], s) for s in ('train', 'test'))  # data errors before the folder exists
-    photos = tr.y if crop is None else cond_data(data, root, round(p['size'] / check_crop(crop)), p['hole'], 'train').y  # crops: larger photos
+    photos = tr.y if crop is None else cond_data(data, root, crop_photo_size(p['size'], crop), p['hole'], 'train').y  # crops: larger photos
     ck = main_only(check_out_dir, out, resume)  # rank 0 checks and creates the folder; every process gets its verdict
     set_seed(seed)  # before the networks are built: their initial weights depend on the seed alone
     t0 = time.time()

@@ -252,7 +252,7 @@ class Samples(NamedTuple):
     x_syn: torch.Tensor
     trace: dict = None
 
-RESUME_MAY_CHANGE = ('channels_last', 'precision', 'vae_precision', 'compile')  # how the arithmetic runs, not what is computed
+RESUME_MAY_CHANGE = ('channels_last', 'precision', 'vae_precision', 'compile', 'max_gap')  # how the arithmetic runs and the guard's limit, not what is computed
 WEIGHTS_FORMAT = 'vmt_nb.weights/1'  # a weights file's format (`save_weights`, 07a_pretrained): not a checkpoint to resume
 
 def _plain(v): return tuple(v) if isinstance(v, list) else v
