@@ -185,7 +185,7 @@ def fit_cond(energy:nn.Module, # the conditional energy E(y, c), e.g. `CondEnerg
              n_iters:int=1000, # total training iterations
              l1:float=0., # weight of the L1 anchor of g(c, 0) to the data's hole; 0 in the paper (our deviation)
              flip:bool=False, # random left-right flips of the training photos
-             crop:float=None, # random zoomed crops (`random_crops`): each training photo a square of at least this fraction of `y`'s side, resized to the mask's; `y` may then be larger than the mask (load it at size / crop)
+             crop:float=None, # random zoomed crops (`random_crops`): each training photo a square of at least this fraction of `y`'s side, resized to the mask's; `y` may then be larger than the mask (load it at `crop_photo_size`)
              cbs=(), # extra callbacks
              **kwargs): # the other arguments of `train.fit` (ckpt, resume, device, ...) and fields of `VMTConfig`
     "Conditional variational MCMC teaching: `train.fit` with the step `CondVMTStep(mask, l1)` and the run's bookkeeping `CondCB(flip, crop)`; returns the `Learner`."
@@ -195,7 +195,7 @@ def fit_cond(energy:nn.Module, # the conditional energy E(y, c), e.g. `CondEnerg
     if crop is not None:
         check_crop(crop); size = mask.shape[-1]
         if mask.dim() != 4 or mask.shape[-2] != size: raise ValueError(f"crop needs a square mask (1, 1, size, size), got shape {tuple(mask.shape)}")
-        if min(y.shape[-2:]) < size: raise ValueError(f"the photos are {y.shape[-2]}x{y.shape[-1]}, smaller than the mask ({size}x{size}): crops are taken from photos at least the working size (load them at size / crop)")
+        if min(y.shape[-2:]) < size: raise ValueError(f"the photos are {y.shape[-2]}x{y.shape[-1]}, smaller than the mask ({size}x{size}): crops are taken from photos at least the working size (load them at crop_photo_size(size, crop))")
         if y.shape[-2:] != mask.shape[-2:]:   # the learner's own batches, at the working size: each step replaces them by crops
             y = F.interpolate(y, size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(-1, 1)
     return fit(energy, gen, enc, y, n_iters, step=CondVMTStep(mask, l1), cbs=[CondCB(flip, crop, photos), *cbs], **kwargs)

@@ -265,7 +265,7 @@ def train_cond(data:str='facade', # 'facade' or 'folder'
                l1:float=None, # weight of the L1 anchor of g(c, 0); 0 as the paper (with `PAPER_COND`'s chain); default: the preset's
                options:dict=None, # fields of `VMTConfig` over the preset's (`cond_config`), e.g. the chain's: langevin, ref_sigma, clamp
                flip:bool=False, # random left-right flips of the training photos
-               crop:float=None, # random zoomed crops: the training photos loaded at size / crop, each step's a random square of crop·side to side, resized (`random_crops`)
+               crop:float=None, # random zoomed crops: the training photos loaded at `crop_photo_size(size, crop)`, each step's a random square of crop·side to side, resized (`random_crops`)
                device:str=None, # cpu, cuda, ...; default: CUDA if available
                ckpt_every:int=100, # iterations between checkpoints
                progress:bool=True): # show a progress bar
@@ -276,12 +276,12 @@ def train_cond(data:str='facade', # 'facade' or 'folder'
     check_positive('ckpt_every', ckpt_every, integer=True)
     l1, out = kw.pop('l1'), Path(out)
     device = setup(check_device(device))  # under torchrun: the process group and the GPU of LOCAL_RANK (05a_distributed)
-    tr, te = (cond_data(data, root, p['size'], p['hole'], s) for s in ('train', 'test'))  # data errors before the folder exists
-    photos = tr.y if crop is None else cond_data(data, root, crop_photo_size(p['size'], crop), p['hole'], 'train').y  # crops: larger photos
+    side = p['size'] if crop is None else crop_photo_size(p['size'], crop)   # crops: the training photos are loaded larger
+    tr, te = cond_data(data, root, side, p['hole'], 'train'), cond_data(data, root, p['size'], p['hole'], 'test')  # data errors before the folder exists
     ck = main_only(check_out_dir, out, resume)  # rank 0 checks and creates the folder; every process gets its verdict
     set_seed(seed)  # before the networks are built: their initial weights depend on the seed alone
     t0 = time.time()
-    learn = fit_cond(*cond_nets(preset), photos, tr.mask, n_iters=iters or p['iters'], l1=l1, flip=flip, crop=crop, ckpt=ck,
+    learn = fit_cond(*cond_nets(preset), tr.y, te.mask, n_iters=iters or p['iters'], l1=l1, flip=flip, crop=crop, ckpt=ck,
                      ckpt_every=ckpt_every, resume=ck if resume else None, progress=progress, device=device,
                      time_limit=minutes and minutes * 60, seed=seed, **kw)
     seconds = time.time() - t0
