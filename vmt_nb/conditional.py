@@ -13,11 +13,13 @@ __all__ = ['FILLS', 'Conditioned', 'ConditionedGen', 'ConditionedEnc', 'cond_ebm
 
 # %% ../nbs/08_conditional.ipynb #0e6e9dcd
 from contextlib import contextmanager
+from pathlib import Path
 from types import SimpleNamespace
 import torch
 from torch import nn
 import torch.nn.functional as F
 from .core import check_positive, check_nonneg, check_finite
+from .checkpoint import load_checkpoint
 from .photos import *
 from .energy import ebm_loss, CondEnergy
 from .vae import vae_loss, CondUNet, CondEncoder, UPSAMPLERS
@@ -190,6 +192,12 @@ def fit_cond(energy:nn.Module, # the conditional energy E(y, c), e.g. `CondEnerg
              **kwargs): # the other arguments of `train.fit` (ckpt, resume, device, ...) and fields of `VMTConfig`
     "Conditional variational MCMC teaching: `train.fit` with the step `CondVMTStep(mask, l1)` and the run's bookkeeping `CondCB(flip, crop)`; returns the `Learner`."
     photos = y
+    res = kwargs.get('ckpt') if kwargs.get('resume') is True else kwargs.get('resume')
+    if res is not None and Path(res).is_file():   # crops change the photos a run reads: name them before the data's fingerprint differs
+        was = ((load_checkpoint(res).get('extras') or {}).get('cond') or {}).get('crop')
+        if was != (None if crop is None else check_crop(crop)):
+            raise ValueError(f"the checkpoint was trained with crop={was!r} (this run: {crop!r}); a resumed run keeps its checkpoint's settings: "
+                             + (f"resume with crop={was} (vmt_nb_train_cond --crop {was})" if was is not None else "resume without crop"))
     if crop is None and isinstance(y, torch.Tensor) and isinstance(mask, torch.Tensor) and y.dim() == mask.dim() == 4 and y.shape[-2:] != mask.shape[-2:]:
         raise ValueError(f"the photos are {y.shape[-2]}x{y.shape[-1]} but the mask is {mask.shape[-2]}x{mask.shape[-1]}: load them at the mask's size, or pass crop= to train on zoomed crops of larger photos")
     if crop is not None:

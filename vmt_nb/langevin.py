@@ -108,6 +108,21 @@ def _stack_stats(stats, x):
     cols = list(zip(*stats)) if stats else [[]] * 3
     return {k: torch.stack(c) if c else x.new_zeros(0) for k, c in zip(('energy', 'grad_norm', 'dist'), cols)}
 
+def _rows(v, like): return v.view(-1, *[1] * (like.dim() - 1))   # per-chain values broadcast over each chain's elements
+
+def _objective(e, x, ref_sigma):
+    "What the chain descends, per chain: E(x), plus ‖x‖²/(2σ²) with a reference."
+    return e if ref_sigma is None else e + x.detach().flatten(1).float().pow(2).sum(1) / (2 * ref_sigma**2)
+
+def _backtrack(x, e, g, s, prev, ref_sigma):
+    "Chains whose last step raised E (+ reference) go back to their last point (its E and ∇) with half the step; the new last point."
+    f = _objective(e, x, ref_sigma)
+    if prev is not None:
+        worse = f > prev[3]
+        x, e, g, f = (torch.where(_rows(worse, v), p, v) for v, p in zip((x, e, g, f), prev))
+        s = torch.where(worse, s / 2, s)
+    return x, e, g, s, (x.clone(), e, g, f)
+
 # %% ../nbs/03_langevin.ipynb #aeb1855e
 def langevin(energy, # the energy E: (batch, *event) -> (batch,), low on data; an `nn.Module` or any callable
              x_init:torch.Tensor, # starting points x̂ = x̃_0, (batch, *event); not modified
@@ -117,6 +132,10 @@ def langevin(energy, # the energy E: (batch, *event) -> (batch,), low on data; a
              noise_sigma:float=None, # the noise's scale instead of δ; smaller samples a colder law (short-run EBMs)
              ref_sigma:float=None, # if given, run on E(x) + ‖x‖²/(2 ref_sigma²) (the code's reference, 0.016)
              clamp:tuple=None, # (lo, hi): clamp x̃ after each step, e.g. (-1, 1) for images
+             grad_clip:float=None, # clamp each element of the gradient to [−grad_clip, grad_clip] before the drift, so that
+                                   # no step moves an element by more than δ²/2·grad_clip (None: no limit, the paper)
+             backtrack:bool=False, # noise-free chains: undo a step that raised a chain's energy and halve that chain's step
+                                   # (a monotone descent, so x̃ is never worse than x̂; False: the fixed step)
              trace:bool=False, # also return per-step statistics
              generator:torch.Generator=None, # seeded generator for the noise, on `x_init`'s device
              precision:str='fp32', # the energy's precision: 'fp32', 'bf16', 'fp16' or 'auto' (x̃ stays in its own dtype)
@@ -124,17 +143,25 @@ def langevin(energy, # the energy E: (batch, *event) -> (batch,), low on data; a
     "Eq. (6)(ii): `n_steps` Langevin steps from `x_init`; returns x̃ (detached), and a dict of per-step stats if `trace`."
     precision = _check_langevin_args(energy, x_init, n_steps, delta, ref_sigma, clamp, generator, precision)
     if noise_sigma is not None: check_positive('noise_sigma', noise_sigma)
+    if grad_clip is not None: check_positive('grad_clip', grad_clip)
+    if backtrack and noise: raise ValueError("backtrack needs a noise-free chain (noise=False): a noisy step may raise the energy by design")
     tau = delta if noise_sigma is None else noise_sigma
     h, stats = delta**2 / 2, []
     with frozen_params(energy), torch.inference_mode(False), torch.enable_grad():
         x = x_init.detach().clone()  # keeps the memory format
         u = global_like(x) if noise else None  # on W processes: the noise of all W·n chains (05a_distributed)
+        s, prev = (x.new_ones(len(x), dtype=torch.float32) if backtrack else None), None  # backtrack: each chain's step factor, its last point
         for _ in range(n_steps):
             e, g = _grad_energy(energy, x, ref_sigma, precision, compile)
-            x.add_(g, alpha=-h)                                                        # Eq. (6)(ii): drift −δ²/2 ∇E
+            if backtrack: x, e, g, s, prev = _backtrack(x, e, g, s, prev, ref_sigma)
+            d = g if grad_clip is None else g.clamp(-grad_clip, grad_clip)
+            x.add_(d if s is None else d * _rows(s, d), alpha=-h)                     # Eq. (6)(ii): drift −δ²/2 ∇E
             if noise: x.add_(local_rows(u.normal_(generator=generator)), alpha=tau)    # Eq. (6)(ii): + δ U_t
             if clamp is not None: x.clamp_(*clamp)
             if trace: stats.append(_step_stats(e, g, x, x_init.detach()))
+        if backtrack and prev is not None:   # the last step too: undone where it raised the energy
+            with torch.no_grad(): _, e = _sum_energy(energy, x, precision, 1.)
+            x = torch.where(_rows(_objective(e, x, ref_sigma) > prev[3], x), prev[0], x)
     return (x, _stack_stats(stats, x)) if trace else x
 
 # %% ../nbs/03_langevin.ipynb #da797ec6

@@ -44,27 +44,27 @@ def run_member(dist, # a density of the family
                evaluate=None, # a function of the learner returning a dict of numbers for the curve; default: KL(p_data ‖ π_α) and the energies
                **kwargs): # fields of `VMTConfig` overriding the toy preset
     "Train on `dist` for `budget` CPU seconds with the toy preset's options; the metrics, the learner and final samples."
-    torch.set_num_threads(threads)
-    cfg, p = toy_cfg(**kwargs), PRESETS['toy']
-    if standardize is None: standardize = p.get('standardize', False)
-    set_seed(seed)
-    tb, guard = TimeBudgetCB(budget, every, evaluate or _evaluate(dist)), DivergenceGuardCB()
-    err = None
-    try: learn = fit(**toy_nets(p['hidden'], p['z_dim'], dist if standardize else None), data=dist, n_iters=10**9, method=method, cbs=[tb, guard, *cbs],
-                     seed=seed, init_scale=dist.lim, device=device, **cfg)
-    except DivergenceError as e: err, learn = str(e), e.learn  # the learner in its last good state
-    m = learn.model
-    r = dict(member=dist.name, method=method, seed=seed, budget=budget, overrides=kwargs, config=cfg, standardize=standardize, iters=learn.iter,
-             cpu=tb.t, wall=tb.wall, restores=guard.failures, error=err, flat=flat_kl(dist), curve=tb.curve)
-    if 'energy' in m:
-        r['kl_ebm'] = kl_data_ebm(dist, model_energy(learn))
-        r['energy_scale'] = max((max(abs(h['e_obs']), abs(h['e_syn'])) for h in learn.history if 'e_obs' in h), default=0.)
-    if 'gen' in m: r['kl_gen'] = kl_data_gen(dist, m.gen, cfg['sigma'], n_z=64, min_log_mass=-30.)
-    torch.manual_seed(10_000 + seed)
-    s = learn.sample(n_samples)
-    if 'gen' in m: r['hat'] = nearness(dist, s.x_init)
-    if 'energy' in m: r['syn'] = nearness(dist, s.x_syn)
-    return r, learn, s
+    with torch_threads(threads):
+        cfg, p = toy_cfg(**kwargs), PRESETS['toy']
+        if standardize is None: standardize = p.get('standardize', False)
+        set_seed(seed)
+        tb, guard = TimeBudgetCB(budget, every, evaluate or _evaluate(dist)), DivergenceGuardCB()
+        err = None
+        try: learn = fit(**toy_nets(p['hidden'], p['z_dim'], dist if standardize else None), data=dist, n_iters=10**9, method=method, cbs=[tb, guard, *cbs],
+                         seed=seed, init_scale=dist.lim, device=device, **cfg)
+        except DivergenceError as e: err, learn = str(e), e.learn  # the learner in its last good state
+        m = learn.model
+        r = dict(member=dist.name, method=method, seed=seed, budget=budget, overrides=kwargs, config=cfg, standardize=standardize, iters=learn.iter,
+                 cpu=tb.t, wall=tb.wall, restores=guard.failures, error=err, flat=flat_kl(dist), curve=tb.curve)
+        if 'energy' in m:
+            r['kl_ebm'] = kl_data_ebm(dist, model_energy(learn))
+            r['energy_scale'] = max((max(abs(h['e_obs']), abs(h['e_syn'])) for h in learn.history if 'e_obs' in h), default=0.)
+        if 'gen' in m: r['kl_gen'] = kl_data_gen(dist, m.gen, cfg['sigma'], n_z=64, min_log_mass=-30.)
+        torch.manual_seed(10_000 + seed)
+        s = learn.sample(n_samples)
+        if 'gen' in m: r['hat'] = nearness(dist, s.x_init)
+        if 'energy' in m: r['syn'] = nearness(dist, s.x_syn)
+        return r, learn, s
 
 def _b64(a:np.ndarray): return base64.b64encode(np.ascontiguousarray(a).tobytes()).decode()
 def _unb64(s:str, dtype, shape): return np.frombuffer(base64.b64decode(s), dtype=dtype).reshape(shape).copy()

@@ -177,22 +177,22 @@ def run_image(seed:int=0, # seed of the networks, data order and chains
               threads:int=1, # torch threads
               **options): # fields of `VMTConfig` and network options (`IMAGE_NET_OPTIONS`) over the preset's
     "Train `preset` on `data` for `budget` seconds: the classifier FD and score of x̂ and x̃, iterations, divergence, guard events and ranges."
-    torch.set_num_threads(threads)
-    net, opts = _split(options, IMAGE_NET_OPTIONS)
-    set_seed(seed)   # the networks' initialisation
-    with preset_with(preset, **net): nets, x, cfg, _ = build(data, preset, root)
-    tb, guard, err = TimeBudgetCB(budget, budget, lambda learn: {}, clock=CLOCKS[clock]), DivergenceGuardCB(), None
-    try: learn = fit(**nets, data=x, n_iters=10**9, cfg=VMTConfig(**{**cfg, **opts, 'method': method, 'seed': seed}), cbs=[tb, guard], device=device)
-    except DivergenceError as e: err, learn = str(e), e.learn   # the learner in its last good state
-    h, t = learn.history, time.perf_counter()
-    r = dict(iters=learn.iter, clock=clock, train_seconds=tb.t, wall=tb.wall, error=err, diverged=err is not None, guard_events=guard.events,
-             ranges={k: _span(h, k) for k in ('e_obs', 'e_syn', 'e_init', 'grad_norm', 'dist')},
-             last={k: h[-1].get(k) for k in ('e_obs', 'e_syn', 'e_init', 'grad_norm', 'dist', 'div_init', 'div_syn', 'recon', 'kl')} if h else {})
-    kw = dict(root=root, cache=cache, device=device)
-    r.update(_scores(learn, data, n_eval, seed, **kw))
-    for k in () if method == 'vae' else eval_steps:
-        if k != learn.cfg.n_steps: r[f'x_syn_{k}'] = _scores(learn, data, n_eval, seed, k, **kw)['x_syn']
-    return dict(r, eval_seconds=time.perf_counter() - t)
+    with torch_threads(threads):
+        net, opts = _split(options, IMAGE_NET_OPTIONS)
+        set_seed(seed)   # the networks' initialisation
+        with preset_with(preset, **net): nets, x, cfg, _ = build(data, preset, root)
+        tb, guard, err = TimeBudgetCB(budget, budget, lambda learn: {}, clock=CLOCKS[clock]), DivergenceGuardCB(), None
+        try: learn = fit(**nets, data=x, n_iters=10**9, cfg=VMTConfig(**{**cfg, **opts, 'method': method, 'seed': seed}), cbs=[tb, guard], device=device)
+        except DivergenceError as e: err, learn = str(e), e.learn   # the learner in its last good state
+        h, t = learn.history, time.perf_counter()
+        r = dict(iters=learn.iter, clock=clock, train_seconds=tb.t, wall=tb.wall, error=err, diverged=err is not None, guard_events=guard.events,
+                 ranges={k: _span(h, k) for k in ('e_obs', 'e_syn', 'e_init', 'grad_norm', 'dist')},
+                 last={k: h[-1].get(k) for k in ('e_obs', 'e_syn', 'e_init', 'grad_norm', 'dist', 'div_init', 'div_syn', 'recon', 'kl')} if h else {})
+        kw = dict(root=root, cache=cache, device=device)
+        r.update(_scores(learn, data, n_eval, seed, **kw))
+        for k in () if method == 'vae' else eval_steps:
+            if k != learn.cfg.n_steps: r[f'x_syn_{k}'] = _scores(learn, data, n_eval, seed, k, **kw)['x_syn']
+        return dict(r, eval_seconds=time.perf_counter() - t)
 
 def _check_image(seed=0, data='mnist', preset='mnist_cpu', budget=300., clock='cpu', method='vmt', n_eval=5000, eval_steps=(30,), root=None,
                  cache=None, device='cpu', threads=1, **options):
