@@ -17,18 +17,23 @@ def ebm_loss(energy:nn.Module, # the energy E_alpha: (batch, *event) -> (batch,)
              x_obs:torch.Tensor, # observed examples x_i, (n, *event)
              x_syn:torch.Tensor, # synthesized examples x~_i, (n~, *event); detached here (treated as constants)
              reg:float=0., # weight of Du & Mordatch's penalty mean E(x_obs)^2 + mean E(x~)^2; 0 in the paper
+             grad_reg:float=0., # weight of the penalty mean ‖∇ₓE(x_obs)‖² on the data's slope (R1 of GANs); 0 in the paper
              energies:bool=False): # also return the per-example energies E(x_obs), E(x_syn) (detached)
-    "Eq. (7): mean E(x_obs) - mean E(x_syn), x_syn detached (+ reg * energy penalty); a scalar (and the energies)."
-    check_nonneg('reg', reg)
+    "Eq. (7): mean E(x_obs) - mean E(x_syn), x_syn detached (+ reg * energy penalty + grad_reg * slope penalty); a scalar (and the energies)."
+    check_nonneg('reg', reg); check_nonneg('grad_reg', grad_reg)
     if not isinstance(x_obs, torch.Tensor) or not isinstance(x_syn, torch.Tensor):
         raise ValueError(f"x_obs and x_syn must be torch.Tensors, got {type(x_obs).__name__} and {type(x_syn).__name__}")
     if x_obs.shape[1:] != x_syn.shape[1:]:
         raise ValueError(f"x_syn must have the event shape of x_obs {tuple(x_obs.shape[1:])}, got {tuple(x_syn.shape[1:])}")
     if hasattr(energy, 'event_shape'): check_shape('x_obs', x_obs, energy.event_shape)
+    if grad_reg: x_obs = x_obs.detach().requires_grad_(True)
     e = energy(torch.cat([x_obs, x_syn.detach()])).float()  # one forward pass for both; the means in fp32 (autocast)
     e_obs, e_syn = e[:len(x_obs)], e[len(x_obs):]
     loss = e_obs.mean() - e_syn.mean()
     if reg: loss = loss + reg * (e_obs.pow(2).mean() + e_syn.pow(2).mean())
+    if grad_reg:   # differentiable in the energy's parameters (create_graph): the penalty's gradient reaches them
+        g, = torch.autograd.grad(e_obs.sum(), x_obs, create_graph=True)
+        loss = loss + grad_reg * g.float().flatten(1).pow(2).sum(1).mean()
     return (loss, e_obs.detach(), e_syn.detach()) if energies else loss
 
 # %% ../nbs/02_energy.ipynb #81441f3f

@@ -60,6 +60,7 @@ class VMTConfig:
     beta:float=1.0            # weight of KL(q(z|x̃) ‖ N(0, I)) in the VAE loss (the code's `weight_latent_loss`)
     sigma:float=2**-0.5       # observation σ of the generator; σ² = ½ is the authors' plain sum of squares
     ebm_reg:float=0.0         # weight of the energy-magnitude penalty (E(x_obs)² + E(x̃)²), 0 as in the paper
+    grad_reg:float=0.0        # weight of the penalty on the data's slope, mean ‖∇ₓE(x_obs)‖² (R1 of GANs), 0 as in the paper
     data_noise:float=0.0      # σ of Gaussian noise added to each data batch of the EBM step (short-run EBMs: 0.03)
     lr_ebm:float=1e-3         # Adam learning rate of the EBM
     lr_vae:float=1e-3         # Adam learning rate of the generator and encoder
@@ -89,7 +90,7 @@ class VMTConfig:
         if not isinstance(self.n_steps, int) or isinstance(self.n_steps, bool) or self.n_steps < 0:
             raise ValueError(f"n_steps must be a non-negative integer, got {self.n_steps!r}")
         for k in ('delta', 'sigma', 'lr_ebm', 'lr_vae', 'lr_decay', 'init_scale'): check_positive(k, getattr(self, k))
-        for k in ('beta', 'ebm_reg', 'data_noise', 'seed'): check_nonneg(k, getattr(self, k))
+        for k in ('beta', 'ebm_reg', 'grad_reg', 'data_noise', 'seed'): check_nonneg(k, getattr(self, k))
         if not 0 <= self.restart < 1: raise ValueError(f"restart must be a fraction in [0, 1), got {self.restart!r}")
         if self.ref_sigma is not None: check_positive('ref_sigma', self.ref_sigma)
         if self.noise_sigma is not None: check_positive('noise_sigma', self.noise_sigma)
@@ -158,7 +159,7 @@ class TrainStep:
                    x_syn:torch.Tensor): # the revised samples x̃ (constants)
         "One Adam step on Eq. (7), `ebm_loss`: mean E(x_obs) - mean E(x̃) (+ the optional penalty)."
         if learn.cfg.data_noise: x_obs = x_obs + learn.cfg.data_noise * local_rows(torch.randn_like(global_like(x_obs)))
-        with learn.autocast(): loss, e_obs, e_syn = ebm_loss(learn.model.energy, x_obs, x_syn, learn.cfg.ebm_reg, energies=True)
+        with learn.autocast(): loss, e_obs, e_syn = ebm_loss(learn.model.energy, x_obs, x_syn, learn.cfg.ebm_reg, learn.cfg.grad_reg, energies=True)
         learn.update('ebm', loss)
         return dict(ebm_loss=loss.detach(), e_obs=e_obs.mean(), e_syn=e_syn.mean())
 
