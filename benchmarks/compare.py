@@ -52,6 +52,8 @@ def main():
     p.add_argument('--out', default='benchmarks/results/compare_mnist.jsonl')
     p.add_argument('--set', nargs='*', default=[], metavar='FIELD=VALUE', help='fields of VMTConfig over the method\'s')
     a = p.parse_args()
+    try: VMTConfig(**OPTIONS[a.method], **overrides(a.set))   # a typo in --set fails here, before the data are read
+    except (TypeError, ValueError) as e: p.error(f"--set: {e}")
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     nets, x, cfg, _ = build('mnist', 'mnist_cpu', a.root)
