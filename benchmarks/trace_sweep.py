@@ -23,7 +23,7 @@ def _name(argv, seed):
 
 def _keep(learn, argv):
     "Write the learner's history (`KEYS`, 4 significant digits) beside the table."
-    out = Path(argv[0]).with_suffix('').parent/'traces'/Path(argv[0]).stem
+    out = Path(argv[0]).parent/'traces'/Path(argv[0]).stem
     out.mkdir(parents=True, exist_ok=True)
     h = {k: [float(f"{r[k]:.4g}") if r.get(k) is not None else None for r in learn.history] for k in KEYS}
     with gzip.open(out/f"{_name(argv, learn.cfg.seed)}.json.gz", 'wt') as f: json.dump(dict(argv=argv, seed=learn.cfg.seed, iters=learn.iter, history=h), f)
